@@ -1,0 +1,227 @@
+"""Read RDF files into rdflib objects, turning every failure into a typed error.
+
+rdflib's own errors are hard to act on: a Turtle syntax error is a
+multi-line message with a byte dump, a non-UTF-8 file raises a
+``UnicodeDecodeError`` with a byte offset, and an empty file parses
+happily into zero triples. Here each becomes one
+:mod:`diplograph.errors` exception that names the file and, where there is
+one, the line.
+
+- :func:`load_graph` reads a triple format (Turtle, N-Triples, RDF/XML, JSON-LD)
+  into a plain in-memory ``rdflib.Graph``.
+- :func:`load_dataset_file` reads a quad format (TriG, N-Quads) into an
+  in-memory ``rdflib.Dataset``.
+- :func:`expand_paths` turns files and folders given on a command line into
+  the list of graph files they mean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from diplograph.errors import (
+    EmptyInputError,
+    EncodingError,
+    ParseError,
+    PathNotFoundError,
+    UnsupportedFormatError,
+)
+from diplograph.namespaces import bind_prefixes
+
+__all__ = [
+    "DATASET_FORMATS",
+    "FOLDER_SUFFIXES",
+    "TRIPLE_FORMATS",
+    "expand_paths",
+    "load_dataset_file",
+    "load_graph",
+]
+
+#: Suffix -> rdflib parser name, for formats holding one graph.
+TRIPLE_FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".jsonld": "json-ld",
+}
+#: Suffix -> rdflib parser name, for formats holding named graphs.
+DATASET_FORMATS: dict[str, str] = {
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+#: What a folder given to :func:`expand_paths` contributes.
+FOLDER_SUFFIXES: tuple[str, ...] = (".ttl", ".trig")
+
+
+def load_graph(path: Path | str) -> Graph:
+    """Parse one triple-format file into a new plain in-memory ``Graph``.
+
+    The format comes from the suffix (:data:`TRIPLE_FORMATS`). Raises
+    ``PathNotFoundError``, ``UnsupportedFormatError`` (including for TriG and
+    N-Quads: use :func:`load_dataset_file`), ``EncodingError``,
+    ``ParseError`` or ``EmptyInputError`` (no triples, e.g. only comments and
+    prefixes).
+    """
+    path = Path(path)
+    fmt = _format_for(path, TRIPLE_FORMATS, other=DATASET_FORMATS, other_hint="load_dataset_file")
+    graph = bind_prefixes(Graph())
+    _parse_into(graph, path, fmt)
+    if len(graph) == 0:
+        raise EmptyInputError(path, "holds no triples")
+    return graph
+
+
+def load_dataset_file(path: Path | str) -> Dataset:
+    """Parse one TriG or N-Quads file into a new in-memory ``Dataset``.
+
+    Triples outside any ``GRAPH {…}`` block land in the default graph. Raises
+    the same errors as :func:`load_graph`; ``EmptyInputError`` when no graph
+    holds a triple.
+    """
+    path = Path(path)
+    fmt = _format_for(path, DATASET_FORMATS, other=TRIPLE_FORMATS, other_hint="load_graph")
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    _parse_into(dataset, path, fmt)
+    if not any(True for _ in dataset.quads((None, None, None, None))):
+        raise EmptyInputError(path, "holds no triples")
+    return dataset
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Turn files and folders into the list of graph files they stand for.
+
+    A file stays itself (it must exist); a folder becomes its ``*.ttl`` and
+    ``*.trig`` files, sorted, not recursive. A folder with none of those is
+    an ``EmptyInputError``: checking zero files must never look like success.
+    Duplicates are dropped, keeping first-seen order.
+    """
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in FOLDER_SUFFIXES)
+            if not found:
+                raise EmptyInputError(path, f"folder holds no graph files ({', '.join('*' + s for s in FOLDER_SUFFIXES)})")
+            result.extend(found)
+        elif path.is_file():
+            result.append(path)
+        else:
+            raise PathNotFoundError(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in result:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _format_for(path: Path, formats: dict[str, str], *, other: dict[str, str], other_hint: str) -> str:
+    if not path.exists():
+        raise PathNotFoundError(path)
+    if path.is_dir():
+        raise UnsupportedFormatError(path, "is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix in formats:
+        return formats[suffix]
+    if suffix in other:
+        raise UnsupportedFormatError(path, f"{suffix} files are read with {other_hint}()")
+    raise UnsupportedFormatError(
+        path, f"unknown RDF file suffix {suffix or '(none)'!r}; expected one of {', '.join(formats)}"
+    )
+
+
+def _read_text(path: Path) -> str:
+    """Read ``path`` as UTF-8, naming the line of the first byte that is not."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise EncodingError(
+            path, line, f"byte 0x{data[exc.start]:02x} at column {column} is not UTF-8; save the file as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")  # a byte-order mark is legal but not Turtle
+
+
+def _parse_into(target: Graph, path: Path, fmt: str) -> None:
+    text = _read_text(path)
+    try:
+        # publicID: relative IRIs resolve against the file, as rdflib does for paths.
+        target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # parsers raise many unrelated types; all mean "bad syntax"
+        located = _oxigraph_diagnosis(text, fmt)
+        if located is not None:
+            raise ParseError(path, *located) from exc
+        raise ParseError(path, _error_line(exc, text), _error_detail(exc, text)) from exc
+
+
+# rdflib's N-Triples/N-Quads parser reports neither line nor column; Oxigraph's does.
+_OXIGRAPH_FORMATS = {"nt": "N_TRIPLES", "nquads": "N_QUADS"}
+
+
+def _oxigraph_diagnosis(text: str, fmt: str) -> tuple[int | None, str] | None:
+    """Ask pyoxigraph where a line-based file breaks, when rdflib cannot say."""
+    if fmt not in _OXIGRAPH_FORMATS:
+        return None
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(text.encode("utf-8"), getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt])):
+            pass
+    except SyntaxError as exc:
+        detail = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", str(exc))
+        detail = re.sub(r" \((?:[^()]*, )?line \d+\)$", "", detail)
+        return exc.lineno, f"bad syntax: {detail}"
+    return None  # Oxigraph accepts it: fall back to rdflib's words
+
+
+def _error_line(exc: Exception, text: str) -> int | None:
+    """Best 1-based line number an rdflib parser exception gives away."""
+    lines = getattr(exc, "lines", None)  # notation3 BadSyntax (Turtle, TriG): 0-based
+    if isinstance(lines, int):
+        return lines + 1
+    get_line = getattr(exc, "getLineNumber", None)  # xml.sax SAXParseException
+    if callable(get_line):
+        return get_line()
+    lineno = getattr(exc, "lineno", None)  # json.JSONDecodeError
+    if isinstance(lineno, int):
+        return lineno
+    match = re.search(r"\bline (\d+)", str(exc))
+    if match:
+        return int(match.group(1))
+    # N-Triples / N-Quads errors quote the offending line but not its number.
+    quoted = re.search(r":\s*'(.*)'\s*$", str(exc), re.S)
+    if quoted:
+        needle = quoted.group(1).strip()
+        for number, line in enumerate(text.splitlines(), start=1):
+            if needle and line.strip() == needle:
+                return number
+    return None
+
+
+def _error_detail(exc: Exception, text: str) -> str:
+    why = getattr(exc, "_why", None)  # BadSyntax keeps its reason apart from its byte dump
+    lines = getattr(exc, "lines", None)
+    if isinstance(why, str) and isinstance(lines, int):
+        source_lines = text.splitlines()
+        near = source_lines[lines].strip() if 0 <= lines < len(source_lines) else ""
+        if len(near) > 60:
+            near = near[:57] + "..."
+        return f"bad syntax: {why}" + (f" (in: {near})" if near else "")
+    message = str(exc).strip() or type(exc).__name__
+    message = re.sub(r"^<unknown>:\d+:\d+:\s*", "", message)  # xml.sax repeats the position
+    # N-Triples errors put the quoted line after the reason; keep only the reason.
+    first = message.splitlines()[0].rstrip(":")
+    return first if len(first) <= 200 else first[:197] + "..."

@@ -1,0 +1,163 @@
+"""Where a diplograph project's files are.
+
+A project is a folder holding ``ontology/diplograph.ttl``; everything else
+(shapes, graphs, queries, outputs) sits at fixed places below it, and the
+read-only shared data (source texts, reference tables) sits in a ``shared``
+folder beside it. :class:`Project` turns those conventions into paths so no
+other module hard-codes them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from diplograph.errors import ProjectNotFoundError
+
+__all__ = ["HOME_ENV", "ONTOLOGY_FILE", "SHARED_ENV", "Project"]
+
+#: Environment variable naming the project folder; wins over the search.
+HOME_ENV = "DIPLOGRAPH_HOME"
+#: Environment variable naming the shared folder (the one holding
+#: ``reference/`` and ``sources/``); default: ``shared`` beside the project.
+SHARED_ENV = "DIPLOGRAPH_SHARED"
+#: The file whose presence marks a project folder.
+ONTOLOGY_FILE = Path("ontology") / "diplograph.ttl"
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / ONTOLOGY_FILE).is_file()
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders and files of one diplograph project.
+
+    Build one with :meth:`find` (the usual way) or ``Project(Path(...))``.
+    File lists are read from disk each time they are asked for, sorted by
+    name so every run loads files in the same order.
+    """
+
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """Locate the project folder.
+
+        In order: the folder named by ``$DIPLOGRAPH_HOME``; else ``start``
+        (default: the current directory) or the nearest of its parents that
+        holds ``ontology/diplograph.ttl``; else the repository this package
+        was installed from in editable mode.
+
+        Raises :class:`~diplograph.errors.ProjectNotFoundError` when none fits,
+        or when ``$DIPLOGRAPH_HOME`` is set to a folder that is not a project
+        (a mistyped variable should not silently fall back elsewhere).
+        """
+        home = os.environ.get(HOME_ENV)
+        if home:
+            root = Path(home).expanduser().resolve()
+            if not _is_project(root):
+                raise ProjectNotFoundError(
+                    root, f"${HOME_ENV} names this folder, but it holds no {ONTOLOGY_FILE.as_posix()}"
+                )
+            return cls(root)
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if _is_project(folder):
+                return cls(folder)
+        # src/diplograph/project.py -> the repository root (editable install).
+        installed_from = Path(__file__).resolve().parents[2]
+        if _is_project(installed_from):
+            return cls(installed_from)
+        raise ProjectNotFoundError(
+            here,
+            f"no {ONTOLOGY_FILE.as_posix()} here or in any parent folder; "
+            f"run inside a diplograph project or set ${HOME_ENV}",
+        )
+
+    # --- ontology and shapes -------------------------------------------------
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def ontology_file(self) -> Path:
+        """The main ontology file, ``ontology/diplograph.ttl``."""
+        return self.root / ONTOLOGY_FILE
+
+    @property
+    def ontology_files(self) -> list[Path]:
+        """``ontology/*.ttl``: all loaded into the one ontology graph."""
+        return sorted(self.ontology_dir.glob("*.ttl"))
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.ontology_dir / "shapes"
+
+    @property
+    def shapes_files(self) -> list[Path]:
+        """``ontology/shapes/*.ttl``: the SHACL shapes graphs are validated against."""
+        return sorted(self.shapes_dir.glob("*.ttl"))
+
+    # --- graphs --------------------------------------------------------------
+
+    @property
+    def graphs_dir(self) -> Path:
+        return self.root / "graphs"
+
+    @property
+    def source_files(self) -> list[Path]:
+        """``graphs/*.ttl`` (not recursive): one graph per source document."""
+        return sorted(self.graphs_dir.glob("*.ttl"))
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.graphs_dir / "reference"
+
+    @property
+    def reference_files(self) -> list[Path]:
+        """``graphs/reference/*.ttl``: generated graphs of outside facts (states, organisations…)."""
+        return sorted(self.reference_dir.glob("*.ttl"))
+
+    @property
+    def curated_reference_dir(self) -> Path:
+        """``reference/``: curated CSV facts the project adds, each row with its source."""
+        return self.root / "reference"
+
+    # --- queries and outputs -------------------------------------------------
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def checks_dir(self) -> Path:
+        """``queries/checks``: ``*-violation.rq`` queries that must return no rows."""
+        return self.queries_dir / "checks"
+
+    @property
+    def out_dir(self) -> Path:
+        """``out/``: everything the tool writes (not under version control)."""
+        return self.root / "out"
+
+    # --- shared, read-only data beside the project ----------------------------
+
+    @property
+    def shared_dir(self) -> Path:
+        """The shared folder: ``$DIPLOGRAPH_SHARED`` if set, else ``shared`` beside the project."""
+        override = os.environ.get(SHARED_ENV)
+        if override:
+            return Path(override).expanduser().resolve()
+        return self.root.parent / "shared"
+
+    @property
+    def shared_reference_dir(self) -> Path:
+        """Shared reference tables (country codes, CAMEO codes…): ``<shared>/reference``."""
+        return self.shared_dir / "reference"
+
+    @property
+    def sources_dir(self) -> Path:
+        """Shared source texts the graphs were written from: ``<shared>/sources``."""
+        return self.shared_dir / "sources"

@@ -1,0 +1,218 @@
+"""Check graphs against the project's SHACL shapes and report each problem.
+
+:func:`validate_graph` runs pyshacl on plain rdflib graphs and turns its
+report graph into :class:`ValidationResult` values a program (or the CLI's
+table) can read without knowing SHACL's report vocabulary.
+:func:`validate_project` does the same for a whole project and says which
+file each problem is in. :func:`meta_validate_shapes` checks the shapes
+themselves against the W3C's SHACL-for-SHACL shapes.
+
+Only ``sh:Violation`` results make data non-conforming; ``sh:Warning`` and
+``sh:Info`` results are reported but do not fail a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from diplograph.namespaces import SH, graph_iri
+from diplograph.project import Project
+from diplograph.store import LoadedDataset, load_project_dataset, plain_graph
+
+__all__ = [
+    "SEVERITIES",
+    "ValidationReport",
+    "ValidationResult",
+    "count_shapes",
+    "meta_validate_shapes",
+    "validate_graph",
+    "validate_project",
+]
+
+#: Severity names, most severe first (the order results are sorted in).
+SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One problem SHACL found.
+
+    ``focus_node`` is the node that was checked, ``path`` the property (or
+    property path node) checked on it, ``value`` the offending value if there
+    is one, ``message`` the shape's ``sh:message`` (or pyshacl's wording),
+    ``severity`` one of :data:`SEVERITIES`, ``source_shape`` and
+    ``constraint_component`` say which rule fired, and ``source_file`` is the
+    file the focus node is described in, when known.
+    """
+
+    focus_node: Node
+    path: Node | None
+    value: Node | None
+    message: str
+    severity: str
+    source_shape: Node
+    constraint_component: URIRef | None
+    source_file: Path | None = None
+
+    def sort_key(self) -> tuple:
+        # Blank-node shapes get fresh labels per run: keep them out of the key.
+        return (
+            SEVERITIES.index(self.severity) if self.severity in SEVERITIES else len(SEVERITIES),
+            str(self.source_file or ""),
+            str(self.focus_node),
+            "" if self.path is None or isinstance(self.path, BNode) else str(self.path),
+            "" if self.value is None else str(self.value),
+            self.message,
+            str(self.constraint_component or ""),
+            "" if isinstance(self.source_shape, BNode) else str(self.source_shape),
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating data against shapes.
+
+    ``conforms`` is True iff no result has severity ``Violation``.
+    ``results`` are sorted: severity, file, focus node, path, value, message.
+    ``shapes_checked`` counts node and property shapes in the shapes graph;
+    ``graphs_checked`` the data graphs validated. ``report_graph`` is
+    pyshacl's own ``sh:ValidationReport`` graph, for tools that want it.
+    """
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    shapes_checked: int
+    graphs_checked: int = 1
+    report_graph: Graph = field(default_factory=Graph, compare=False, repr=False)
+
+    def count(self, severity: str) -> int:
+        """Number of results of ``severity`` ("Violation", "Warning" or "Info")."""
+        return sum(1 for r in self.results if r.severity == severity)
+
+    @property
+    def violations(self) -> int:
+        return self.count("Violation")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("Warning")
+
+
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` with pyshacl.
+
+    ``ontology`` is mixed into (a copy of) the data graph, so ``sh:class`` and
+    ``sh:targetClass`` see ``rdfs:subClassOf``. No inference is run (the
+    asserted data is what is checked); SHACL advanced features (SPARQL-based
+    constraints and targets) are on. All three must be plain rdflib
+    ``Graph``\\ s, see :func:`diplograph.store.plain_graph`.
+    """
+    _conforms, report_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    return _report_from(report_graph, shapes)
+
+
+def validate_project(project: Project, files: Sequence[Path | str] | None = None) -> ValidationReport:
+    """Validate a project's source graphs (``files``, default ``graphs/*.ttl``) and reference graphs.
+
+    Loads everything with :func:`diplograph.store.load_project_dataset` on the
+    pure-rdflib store, validates the union of the reference and source graphs
+    against ``ontology/shapes/*.ttl`` with the ontology mixed in, and sets each
+    result's ``source_file`` to the file whose graph describes the focus node
+    (source graphs first, then reference graphs, then the ontology).
+    Raises :mod:`diplograph.errors` input errors for unreadable or missing files.
+    """
+    loaded = load_project_dataset(project, files, store="rdflib", include_shapes=True)
+    ds = loaded.dataset
+    data_names = loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference")
+    report = validate_graph(
+        plain_graph(ds, data_names),
+        plain_graph(ds, [graph_iri("shapes")]),
+        plain_graph(ds, [graph_iri("ontology")]),
+    )
+    located = _locate(report.results, loaded, [*data_names, graph_iri("ontology")])
+    return dataclasses.replace(report, results=located, graphs_checked=len(data_names))
+
+
+def meta_validate_shapes(shapes: Graph) -> ValidationReport:
+    """Check the shapes graph itself against SHACL-for-SHACL (pyshacl's ``meta_shacl``).
+
+    Catches shapes that validators would silently misread, such as an
+    ``sh:path`` that is not a path or ``sh:minCount "one"``.
+    """
+    # pyshacl.validate(meta_shacl=True) only raises with a text report;
+    # meta_validate is the function it calls, and returns the report graph.
+    from pyshacl.entrypoints import meta_validate
+
+    _conforms, report_graph, _text = meta_validate(shapes, inference="none", advanced=True, allow_warnings=True)
+    return _report_from(report_graph, shapes)
+
+
+def count_shapes(shapes: Graph) -> int:
+    """Number of node and property shapes in ``shapes`` (typed ones and ``sh:property`` objects)."""
+    found: set[Node] = set(shapes.subjects(RDF.type, SH.NodeShape))
+    found.update(shapes.subjects(RDF.type, SH.PropertyShape))
+    found.update(shapes.objects(None, SH.property))
+    return len(found)
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _report_from(report_graph: Graph, shapes: Graph) -> ValidationReport:
+    results = sorted((_result_from(report_graph, node) for node in report_graph.objects(None, SH.result)),
+                     key=ValidationResult.sort_key)
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results),
+        results=tuple(results),
+        shapes_checked=count_shapes(shapes),
+        report_graph=report_graph,
+    )
+
+
+def _result_from(g: Graph, node: Node) -> ValidationResult:
+    severity = g.value(node, SH.resultSeverity)
+    messages = sorted(str(m) for m in g.objects(node, SH.resultMessage))
+    return ValidationResult(
+        focus_node=g.value(node, SH.focusNode),
+        path=g.value(node, SH.resultPath),
+        value=g.value(node, SH.value),
+        message="; ".join(messages),
+        severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        source_shape=g.value(node, SH.sourceShape),
+        constraint_component=g.value(node, SH.sourceConstraintComponent),
+    )
+
+
+def _locate(
+    results: Iterable[ValidationResult], loaded: LoadedDataset, names: list[URIRef]
+) -> tuple[ValidationResult, ...]:
+    """Set ``source_file`` from the first graph (in ``names`` order) describing each focus node."""
+    as_subject: dict[Node, Path] = {}
+    as_object: dict[Node, Path] = {}
+    for name in names:
+        graph = loaded.dataset.graph(name)
+        path = loaded.graph_files[name]
+        for s in graph.subjects(unique=True):
+            as_subject.setdefault(s, path)
+        for o in graph.objects(unique=True):
+            as_object.setdefault(o, path)
+    located = (
+        dataclasses.replace(r, source_file=as_subject.get(r.focus_node) or as_object.get(r.focus_node))
+        for r in results
+    )
+    return tuple(sorted(located, key=ValidationResult.sort_key))

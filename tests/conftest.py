@@ -1,0 +1,59 @@
+"""Shared pytest fixtures: a throw-away copy of a tiny diplograph project per test.
+
+The project under tests/fixtures/project is self-contained (its own small
+ontology and shapes), so these tests do not depend on the real ontology.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diplograph.project import HOME_ENV, Project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the fixture project; $DIPLOGRAPH_HOME and the cwd point at it."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", root)
+    monkeypatch.setenv(HOME_ENV, str(root))
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def project(project_dir: Path) -> Project:
+    return Project.find()
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    """Write a test file, creating folders; bytes are written as they are."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line (``python -m diplograph``) in a subprocess."""
+    env = {k: v for k, v in os.environ.items() if k not in (HOME_ENV, "DIPLOGRAPH_DEBUG")}
+    if home is not None:
+        env[HOME_ENV] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "diplograph", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
