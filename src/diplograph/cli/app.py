@@ -1,0 +1,162 @@
+"""The ``diplograph`` command line: parse arguments, call one library function, print.
+
+Exit codes:
+
+- 0  success; for ``validate``: the data conforms (warnings allowed)
+- 1  the data does not conform to the shapes (at least one violation)
+- 2  usage or input error: a missing, empty, unreadable or malformed file,
+     or arguments that make no sense; one ``error: …`` line per problem
+- 3  internal error: a bug in diplograph, not in your data. One
+     ``internal error: …`` line; set ``DIPLOGRAPH_DEBUG=1`` to get the traceback.
+
+Library errors (:mod:`diplograph.errors`) carry their own exit code; this
+module only prints them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+
+import typer
+from rdflib import BNode, Literal, URIRef
+from rich.console import Console
+from rich.table import Table
+
+from diplograph import __version__
+from diplograph.errors import DiplographError, display_path
+from diplograph.namespaces import XSD, shorten
+from diplograph.project import HOME_ENV
+
+__all__ = ["app", "main", "console", "plural", "term", "one_line"]
+
+INTERNAL_ERROR_EXIT = 3
+DEBUG_ENV = "DIPLOGRAPH_DEBUG"
+
+app = typer.Typer(
+    name="diplograph",
+    help=(
+        "Check and explore knowledge graphs of diplomatic relations between states.\n\n"
+        "Run inside a diplograph project (a folder holding ontology/diplograph.ttl), "
+        f"or point ${HOME_ENV} at one."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"diplograph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+    ),
+) -> None:
+    """Check and explore knowledge graphs of diplomatic relations between states."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``diplograph`` script: run the CLI and map errors to exit codes."""
+    _route_library_warnings()
+    _register_commands()
+    try:
+        app(args=argv, prog_name="diplograph")
+    except DiplographError as err:
+        for problem in err.problems:
+            typer.echo(f"error: {problem}", err=True)
+        sys.exit(err.exit_code)
+    except Exception as err:  # a bug, not bad data: say so in one line
+        if os.environ.get(DEBUG_ENV):
+            raise
+        typer.echo(
+            f"internal error: {type(err).__name__}: {one_line(str(err))} (set {DEBUG_ENV}=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR_EXIT)
+
+
+# --- presentation helpers ------------------------------------------------------
+
+
+def console() -> Console:
+    # Wide enough that IRIs and messages rarely wrap when output goes to a file or CI log.
+    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+
+
+def results_table(results) -> Table:
+    table = Table(show_lines=False)
+    for column in ("severity", "focus node", "path", "value", "message", "file"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        table.add_row(
+            r.severity,
+            term(r.focus_node),
+            term(r.path),
+            term(r.value),
+            r.message,
+            display_path(r.source_file) if r.source_file else "",
+        )
+    return table
+
+
+def term(node: object) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return "[blank node]"
+    if isinstance(node, Literal):
+        text = f'"{node}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype and node.datatype != XSD.string:
+            return f"{text}^^{shorten(node.datatype)}"
+        return text
+    if isinstance(node, URIRef):
+        return shorten(node)
+    return str(node)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _OneLineWarnings(logging.Handler):
+    """Print library log warnings (rdflib's "Failed to convert Literal…") as one line, no traceback."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"warning: {one_line(record.getMessage())}", err=True)
+
+
+def _route_library_warnings() -> None:
+    logger = logging.getLogger("rdflib")
+    if not any(isinstance(h, _OneLineWarnings) for h in logger.handlers):
+        logger.addHandler(_OneLineWarnings(logging.WARNING))
+    logger.propagate = False
+
+
+def _register_commands() -> None:
+    """Import every module of diplograph.cli.commands; each adds its commands to ``app``.
+
+    One module per command keeps the CLI thin and lets commands be added without
+    touching a shared file.
+    """
+    import importlib
+    import pkgutil
+
+    from diplograph.cli import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}")

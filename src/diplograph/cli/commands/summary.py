@@ -1,0 +1,43 @@
+"""`diplograph summary`: count what the dataset holds."""
+
+from __future__ import annotations
+
+
+import typer
+
+from diplograph.cli.app import app, console, plural
+from diplograph.errors import display_path
+from diplograph.project import Project
+
+from rich.table import Table
+
+from diplograph.namespaces import shorten
+
+@app.command()
+def summary() -> None:
+    """Load the ontology and every graph, and count what they hold.
+
+    Prints the number of triples in each named graph (with the file it came
+    from) and the number of instances of each dg: class.
+    """
+    from diplograph.store import load_project_dataset
+    from diplograph.summary import summarise
+
+    result = summarise(load_project_dataset(Project.find()))
+    out = console()
+    graphs = Table(title="Named graphs", title_justify="left")
+    graphs.add_column("graph")
+    graphs.add_column("file")
+    graphs.add_column("triples", justify="right")
+    for g in result.graphs:
+        graphs.add_row(shorten(g.name), display_path(g.file) if g.file else "", str(g.triples))
+    out.print(graphs)
+    classes = Table(title="Instances per dg: class", title_justify="left")
+    classes.add_column("class")
+    classes.add_column("instances", justify="right")
+    for cls, n in result.class_counts:
+        classes.add_row(shorten(cls), str(n))
+    out.print(classes)
+    typer.echo(f"{result.total_triples} distinct triples in {plural(len(result.graphs), 'named graph')}")
+
+

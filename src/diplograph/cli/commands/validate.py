@@ -1,0 +1,43 @@
+"""`diplograph validate`: check graphs against the SHACL shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from diplograph.cli.app import app, console, plural, results_table
+from diplograph.project import Project
+
+@app.command()
+def validate(
+    files: Optional[list[Path]] = typer.Argument(
+        None,
+        help="Graph files (.ttl, .trig) or folders of them to check. Default: every graphs/*.ttl.",
+        metavar="[FILE]...",
+        show_default=False,
+    ),
+) -> None:
+    """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
+
+    The reference graphs (graphs/reference/*.ttl) are always checked too, and
+    the ontology's class hierarchy is used: a shape asking for a dg:Agent
+    accepts a dg:State if the ontology makes State a subclass of Agent.
+    Prints one table row per problem, then a summary line. Exit status: 0 conforms (warnings allowed), 1 at least one
+    violation, 2 a file is missing, empty or unreadable.
+    """
+    from diplograph.validate import validate_project
+
+    report = validate_project(Project.find(), files or None)
+    if report.results:
+        console().print(results_table(report.results))
+    verdict = "conforms" if report.conforms else "does not conform"
+    typer.echo(
+        f"{verdict}: {plural(report.violations, 'violation')}, {plural(report.warnings, 'warning')}"
+        + (f", {plural(report.count('Info'), 'info')}" if report.count("Info") else "")
+        + f" in {plural(report.graphs_checked, 'graph')}, {plural(report.shapes_checked, 'shape')}"
+    )
+    raise typer.Exit(0 if report.conforms else 1)
+
+
