@@ -30,6 +30,10 @@ def _is_project(folder: Path) -> bool:
     return (folder / ONTOLOGY_FILE).is_file()
 
 
+# Shapes for the ontology itself (every term labelled and defined), run on the ontology graph alone.
+ONTOLOGY_CHECKS_FILE = "ontology-checks.ttl"
+
+
 @dataclass(frozen=True)
 class Project:
     """The folders and files of one diplograph project.
@@ -98,8 +102,13 @@ class Project:
 
     @property
     def shapes_files(self) -> list[Path]:
-        """``ontology/shapes/*.ttl``: the SHACL shapes graphs are validated against."""
-        return sorted(self.shapes_dir.glob("*.ttl"))
+        """``ontology/shapes/*.ttl`` but the ontology checks: the SHACL shapes graphs are validated against."""
+        return sorted(p for p in self.shapes_dir.glob("*.ttl") if p.name != ONTOLOGY_CHECKS_FILE)
+
+    @property
+    def ontology_check_files(self) -> list[Path]:
+        """``ontology/shapes/ontology-checks.ttl``: shapes that check the ontology itself, not instance data."""
+        return [p for p in [self.shapes_dir / ONTOLOGY_CHECKS_FILE] if p.is_file()]
 
     # --- graphs --------------------------------------------------------------
 

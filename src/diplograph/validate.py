@@ -14,6 +14,7 @@ Only ``sh:Violation`` results make data non-conforming; ``sh:Warning`` and
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from diplograph.namespaces import SH, graph_iri
+from diplograph.loading import load_graph
+from diplograph.namespaces import DG, SH, graph_iri
 from diplograph.project import Project
 from diplograph.store import LoadedDataset, load_project_dataset, plain_graph
 
@@ -33,6 +35,7 @@ __all__ = [
     "ValidationResult",
     "count_shapes",
     "meta_validate_shapes",
+    "undeclared_terms",
     "validate_graph",
     "validate_project",
 ]
@@ -145,7 +148,67 @@ def validate_project(project: Project, files: Sequence[Path | str] | None = None
         plain_graph(ds, [graph_iri("ontology")]),
     )
     located = _locate(report.results, loaded, [*data_names, graph_iri("ontology")])
-    return dataclasses.replace(report, results=located, graphs_checked=len(data_names))
+    ontology = plain_graph(ds, [graph_iri("ontology")])
+    undeclared = _locate(undeclared_terms(plain_graph(ds, data_names), ontology), loaded, data_names)
+    report = dataclasses.replace(
+        report,
+        conforms=report.conforms and not undeclared,
+        results=tuple(sorted(located + undeclared, key=ValidationResult.sort_key)),
+        graphs_checked=len(data_names),
+    )
+    return _with_ontology_checks(report, project, ontology)
+
+
+#: What an undeclared-term result names as the rule that fired.
+UNDECLARED_TERM_RULE = URIRef("https://w3id.org/diplograph/ns#DeclaredTermRule")
+
+
+def undeclared_terms(data: Graph, ontology: Graph) -> tuple[ValidationResult, ...]:
+    """Find dg: terms that ``data`` uses as a property, a class or a concept but the ontology does not declare.
+
+    SHACL alone would pass a typo such as ``dg:Persn``: no shape targets an unknown class. Each use
+    is a Violation naming the node that uses the term and the closest declared terms.
+    """
+    namespace = str(DG)
+    declared = {str(t) for t in ontology.subjects() if isinstance(t, URIRef) and str(t).startswith(namespace)}
+    results = []
+    for s, p, o in data:
+        for term, role in ((p, "property"), (o, "class or concept")):
+            if isinstance(term, URIRef) and str(term).startswith(namespace) and str(term) not in declared:
+                local = str(term)[len(namespace):]
+                close = difflib.get_close_matches(local, [d[len(namespace):] for d in declared], n=2, cutoff=0.75)
+                hint = f"; did you mean {' or '.join('dg:' + c for c in close)}?" if close else ""
+                results.append(
+                    ValidationResult(
+                        focus_node=s,
+                        path=p,
+                        value=term if term is o else None,
+                        message=f"dg:{local} is not a term of the diplograph ontology (used as a {role}){hint}",
+                        severity="Violation",
+                        source_shape=UNDECLARED_TERM_RULE,
+                        constraint_component=UNDECLARED_TERM_RULE,
+                    )
+                )
+    return tuple(sorted(results, key=ValidationResult.sort_key))
+
+
+def _with_ontology_checks(report: ValidationReport, project: Project, ontology: Graph) -> ValidationReport:
+    """Add the results of ``ontology-checks.ttl`` (every dg: term labelled and defined), run on the
+    ontology graph alone: those shapes describe the vocabulary, not instance data."""
+    if not project.ontology_check_files:
+        return report
+    checks = Graph()
+    for path in project.ontology_check_files:
+        checks += load_graph(path)
+    own = validate_graph(ontology, checks, None)
+    ontology_file = project.ontology_files[0] if len(project.ontology_files) == 1 else project.ontology_dir
+    extra = tuple(dataclasses.replace(r, source_file=ontology_file) for r in own.results)
+    return dataclasses.replace(
+        report,
+        conforms=report.conforms and own.conforms,
+        results=tuple(sorted(report.results + extra, key=ValidationResult.sort_key)),
+        shapes_checked=report.shapes_checked + own.shapes_checked,
+    )
 
 
 def meta_validate_shapes(shapes: Graph) -> ValidationReport:

@@ -30,7 +30,7 @@ from diplograph.errors import DiplographError, display_path
 from diplograph.namespaces import XSD, shorten
 from diplograph.project import HOME_ENV
 
-__all__ = ["app", "main", "console", "plural", "term", "one_line"]
+__all__ = ["app", "main", "console", "plural", "result_line", "results_table", "term", "one_line"]
 
 INTERNAL_ERROR_EXIT = 3
 DEBUG_ENV = "DIPLOGRAPH_DEBUG"
@@ -106,6 +106,13 @@ def results_table(results) -> Table:
             display_path(r.source_file) if r.source_file else "",
         )
     return table
+
+
+def result_line(r) -> str:
+    """One validation result on one line: ``file: Severity: node path value: message``."""
+    where = display_path(r.source_file) if r.source_file else "(no file)"
+    parts = [term(r.focus_node), term(r.path) if r.path is not None else "", term(r.value)]
+    return f"{where}: {r.severity}: {' '.join(p for p in parts if p)}: {one_line(r.message)}"
 
 
 def term(node: object) -> str:

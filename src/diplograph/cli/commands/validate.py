@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from diplograph.cli.app import app, console, plural, results_table
+from diplograph.cli.app import app, console, plural, result_line, results_table
+from diplograph.errors import UsageError
 from diplograph.project import Project
+
 
 @app.command()
 def validate(
@@ -18,20 +21,36 @@ def validate(
         metavar="[FILE]...",
         show_default=False,
     ),
+    output: str = typer.Option(
+        "auto", "--format",
+        help="How to list problems: 'table', or 'lines' (one line per problem: file, severity, node, path, value, "
+        "message). Default: a table on a terminal, lines otherwise.",
+    ),
+    info: bool = typer.Option(
+        False, "--info", help="Also list informational notes (statements that carry an editor's dg:note)."
+    ),
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
     The reference graphs (graphs/reference/*.ttl) are always checked too, and
     the ontology's class hierarchy is used: a shape asking for a dg:Agent
     accepts a dg:State if the ontology makes State a subclass of Agent.
+    The ontology itself is checked too (every dg: term labelled and defined).
     Prints one table row per problem, then a summary line. Exit status: 0 conforms (warnings allowed), 1 at least one
     violation, 2 a file is missing, empty or unreadable.
     """
     from diplograph.validate import validate_project
 
     report = validate_project(Project.find(), files or None)
-    if report.results:
-        console().print(results_table(report.results))
+    shown = [r for r in report.results if info or r.severity != "Info"]
+    if output not in ("auto", "table", "lines"):
+        raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
+    if output == "table" or (output == "auto" and sys.stdout.isatty()):
+        if shown:
+            console().print(results_table(shown))
+    else:
+        for r in shown:
+            typer.echo(result_line(r))
     verdict = "conforms" if report.conforms else "does not conform"
     typer.echo(
         f"{verdict}: {plural(report.violations, 'violation')}, {plural(report.warnings, 'warning')}"

@@ -1,0 +1,79 @@
+"""`diplograph validate` on the real project with the bad inputs a new author makes.
+
+Each case is a small graph written to a temporary file (test fixtures, not claims about the world),
+validated together with the real ontology, shapes and reference graphs through the installed CLI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIXES = """@prefix dg: <https://w3id.org/diplograph/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+def run_validate(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "diplograph", "validate", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text("# Test fixture, not a claim about the world.\n" + text, encoding="utf-8")
+    return path
+
+
+def test_unknown_dg_term_is_a_violation_naming_the_closest_term(tmp_path):
+    bad = write(tmp_path, "typo.ttl", PREFIXES + """
+<https://w3id.org/diplograph/id/person/x> a dg:Persn ; rdfs:label "X" .
+""")
+    result = run_validate(str(bad))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "dg:Persn is not a term of the diplograph ontology" in result.stdout
+    assert "did you mean dg:Person?" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_wrong_iso_code_is_a_violation(tmp_path):
+    bad = write(tmp_path, "iso.ttl", PREFIXES + """
+<https://w3id.org/diplograph/id/state/AZX> a dg:State ; rdfs:label "Nowhere" ; dg:isoAlpha3 "Aze" .
+""")
+    result = run_validate(str(bad))
+    assert result.returncode == 1
+    assert "dg:isoAlpha3" in result.stdout
+    assert "does not conform" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("syntax.ttl", PREFIXES + "<http://x/a> a dg:State ;\n    dg:isoAlpha3 \"AZE\"\n<http://x/b> a dg:State .\n",
+         "syntax.ttl:6: bad syntax"),
+        ("empty.ttl", "", "empty.ttl: holds no triples"),
+    ],
+)
+def test_unreadable_input_is_one_line_and_exit_2(tmp_path, name, text, expected):
+    result = run_validate(str(write(tmp_path, name, text)))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+
+
+def test_missing_path_is_one_line_and_exit_2(tmp_path):
+    result = run_validate(str(tmp_path / "nope.ttl"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.ttl'}: no such file or folder"
+
+
+def test_the_project_itself_conforms():
+    result = run_validate()
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert result.stdout.strip().splitlines()[-1].startswith("conforms: 0 violations")
