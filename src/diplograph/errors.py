@@ -12,8 +12,12 @@ hierarchy::
     │   ├── EncodingError          bytes that are not UTF-8; ``path``, ``line``, ``detail``
     │   ├── UnsupportedFormatError a file suffix we cannot read
     │   ├── ProjectNotFoundError   no folder holding ontology/diplograph.ttl
-    │   └── InputErrors            several of the above at once (``errors``)
-    └── UsageError             exit 2: arguments that make no sense together
+    │   ├── QueryError             a SPARQL query file or text that cannot be read or run;
+    │   │                          ``path`` (None for ad-hoc text), ``line``, ``column``, ``detail``
+    │   ├── InputErrors            several of the above at once (``errors``)
+    │   └── StoreLocationError     ``--db`` names something that is not an Oxigraph store
+    ├── UsageError             exit 2: arguments that make no sense together
+    └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
 
 Later stages add their own subclasses here (for example a ``QueryError`` for
 SPARQL that does not parse, or a non-conformance error with exit code 1), so
@@ -34,11 +38,14 @@ __all__ = [
     "DiplographError",
     "EmptyInputError",
     "EncodingError",
+    "EndpointError",
     "InputError",
     "InputErrors",
     "ParseError",
     "PathNotFoundError",
     "ProjectNotFoundError",
+    "QueryError",
+    "StoreLocationError",
     "UnsupportedFormatError",
     "UsageError",
     "display_path",
@@ -161,3 +168,53 @@ class UsageError(DiplographError):
     """Arguments or options that make no sense (an unknown store, clashing file names)."""
 
     exit_code = 2
+
+
+class QueryError(InputError):
+    """A SPARQL query (a ``.rq`` file or ad-hoc text) that cannot be read, parsed or run.
+
+    Attributes: ``path`` (``None`` for query text not read from a file),
+    ``line`` and ``column`` (1-based, ``None`` when unknown) and ``detail``.
+    Shown as ``path:line:column: detail``, or ``query:line:column: detail``
+    for ad-hoc text.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.detail = _one_line(detail)
+        super().__init__(self.detail)
+
+    def __str__(self) -> str:
+        where = display_path(self.path) if self.path is not None else ("query" if self.line else "")
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+            if self.column is not None:
+                where = f"{where}:{self.column}"
+        return f"{where}: {self.detail}" if where else self.detail
+
+
+class StoreLocationError(_PathError):
+    """``--db PATH`` is not usable as an Oxigraph store (a file, a folder of other things, locked)."""
+
+
+class EndpointError(DiplographError):
+    """A SPARQL server did not answer, or refused a request; ``url`` is the address tried."""
+
+    exit_code = 2
+
+    def __init__(self, url: str, detail: str) -> None:
+        self.url = url
+        self.detail = _one_line(detail)
+        super().__init__(url, self.detail)
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.detail}"

@@ -1,0 +1,523 @@
+"""Named SPARQL queries: read ``queries/*.rq`` files, run them, write their results.
+
+A named query is one ``.rq`` file whose first lines are a header of SPARQL
+comments, so that any SPARQL tool still runs the file as it is (the grlc /
+SIB sparql-examples style)::
+
+    #+ summary: one sentence a newcomer understands
+    #+ returns: ?state ?organisation ?status
+    #+ tags: membership, reference
+    #+ answers: 14-1
+    #+ parameters: what to change in the VALUES line to ask about something else (optional)
+    #+ severity: violation        (only for checks: queries/checks/*-violation.rq)
+
+``summary`` and ``returns`` are required. ``returns`` lists exactly the
+projected variables, in order (``?a ?b``; the form ``a, b`` is read too); :func:`load_query_file` checks that against
+the query itself. ``answers`` names the sentences of the source the query
+answers, as ``line-n`` keys (``2-1`` is the first sentence on line 2).
+Checks (files under ``queries/checks/``) return no rows on valid data; each
+row they return is one problem.
+
+Public functions, none of which print:
+
+- :func:`load_query_file`, :func:`list_queries`, :func:`find_query` read
+  query files into :class:`NamedQuery` objects;
+- :func:`run_query` runs query text on an rdflib ``Graph`` or ``Dataset``
+  and returns a :class:`QueryResult`. On a dataset backed by Oxigraph
+  (``diplograph.store.new_dataset("memory")``), rdflib hands the query to
+  Oxigraph; on the pure-rdflib store rdflib's own engine answers it.
+- :func:`to_csv`, :func:`to_tsv`, :func:`to_json` write a result in the
+  SPARQL 1.1 Query Results CSV, TSV and JSON formats.
+
+Result terms are normalised so both stores give equal rows: Oxigraph returns
+plain literals as ``"x"^^xsd:string``, which rdflib does not take as equal
+to ``"x"``; :func:`run_query` turns them back into plain literals (RDF 1.1
+makes the two the same term).
+
+Errors: :class:`~diplograph.errors.QueryError` for a query that cannot be
+read, parsed or run (with the file, line and column where known),
+:class:`~diplograph.errors.PathNotFoundError` and
+:class:`~diplograph.errors.EmptyInputError` for missing files and folders
+without queries.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from diplograph.errors import (
+    EmptyInputError,
+    InputError,
+    InputErrors,
+    PathNotFoundError,
+    QueryError,
+)
+
+__all__ = [
+    "CHECKS_DIR",
+    "HEADER_KEYS",
+    "SEVERITIES",
+    "NamedQuery",
+    "QueryResult",
+    "find_query",
+    "list_queries",
+    "load_query_file",
+    "run_query",
+    "term_text",
+    "to_csv",
+    "to_json",
+    "to_tsv",
+]
+
+#: Keys a query header may hold (``#+ key: value``); ``summary`` and ``returns`` are required.
+HEADER_KEYS: tuple[str, ...] = ("summary", "returns", "tags", "answers", "parameters", "severity")
+_REQUIRED_KEYS = ("summary", "returns")
+#: Values of ``#+ severity:``; only checks carry one.
+SEVERITIES: tuple[str, ...] = ("violation", "warning")
+#: Sub-folder of the queries folder that holds the checks.
+CHECKS_DIR = "checks"
+
+_HEADER_LINE = re.compile(r"^#\+\s*([A-Za-z_-]+)\s*:\s*(.*?)\s*$")
+_VARIABLE = re.compile(r"^[?$]?([A-Za-z_][A-Za-z0-9_]*)$")
+_ANSWER_KEY = re.compile(r"^\d+-\d+$")
+
+
+# --- named queries -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One query file: its header fields and its full text (header included).
+
+    ``name`` is the file stem (``relations-established``); ``returns`` are the
+    promised column names without ``?``; ``severity`` is ``None`` for a
+    competency query and ``"violation"`` or ``"warning"`` for a check.
+    """
+
+    name: str
+    path: Path
+    summary: str
+    returns: tuple[str, ...]
+    tags: tuple[str, ...]
+    answers: tuple[str, ...]
+    text: str
+    severity: str | None = None
+
+    @property
+    def is_check(self) -> bool:
+        """True for a check: a query whose rows are problems in the data."""
+        return self.severity is not None
+
+
+def load_query_file(path: Path | str) -> NamedQuery:
+    """Read one ``.rq`` file and its header into a :class:`NamedQuery`.
+
+    The query is parsed (by Oxigraph, with no prefixes predeclared, so a
+    file must declare every prefix it uses) and its projected variables
+    must equal the header's ``#+ returns:``. Raises
+    :class:`~diplograph.errors.PathNotFoundError` for a missing file and
+    :class:`~diplograph.errors.QueryError` (naming the file and line) for
+    bytes that are not UTF-8, a missing, unknown, repeated or malformed
+    header field, a syntax error or a ``returns`` that does not match.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PathNotFoundError(path, "no such query file" if not path.exists() else "is not a file")
+    text = _read_utf8(path)
+    fields = _parse_header(path, text)
+    returns = _parse_returns(path, fields)
+    tags = tuple(t.strip() for t in fields.get("tags", ("", 0))[0].split(",") if t.strip())
+    answers = _parse_answers(path, fields)
+    severity = _parse_severity(path, fields)
+    projected = _projected_variables(text, path)
+    if projected is not None and projected != returns:
+        raise QueryError(
+            f"header promises columns {_vars(returns)} but the query projects {_vars(projected)}",
+            path=path,
+            line=fields["returns"][1],
+        )
+    return NamedQuery(
+        name=path.stem,
+        path=path,
+        summary=fields["summary"][0],
+        returns=returns,
+        tags=tags,
+        answers=answers,
+        text=text,
+        severity=severity,
+    )
+
+
+def list_queries(queries_dir: Path | str) -> list[NamedQuery]:
+    """Load every named query: ``queries_dir/*.rq`` then ``queries_dir/checks/*.rq``.
+
+    Sorted by name, competency queries before checks. Every file is read
+    before anything is raised, so all broken files are reported together
+    (:class:`~diplograph.errors.InputErrors`). A check must carry
+    ``#+ severity:`` and a competency query must not. Raises
+    :class:`~diplograph.errors.EmptyInputError` when the folder holds no
+    ``.rq`` file: finding zero queries must never look like success.
+    """
+    queries_dir = Path(queries_dir)
+    if not queries_dir.is_dir():
+        raise PathNotFoundError(queries_dir, "no such queries folder")
+    checks_dir = queries_dir / CHECKS_DIR
+    files = sorted(queries_dir.glob("*.rq"))
+    check_files = sorted(checks_dir.glob("*.rq")) if checks_dir.is_dir() else []
+    if not files and not check_files:
+        raise EmptyInputError(queries_dir, "folder holds no *.rq query files")
+    result: list[NamedQuery] = []
+    errors: list[InputError] = []
+    seen: dict[str, Path] = {}
+    for path, in_checks in [(p, False) for p in files] + [(p, True) for p in check_files]:
+        try:
+            query = load_query_file(path)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        if in_checks and query.severity is None:
+            errors.append(QueryError("a check needs a '#+ severity: violation' header line", path=path, line=1))
+        elif not in_checks and query.severity is not None:
+            errors.append(QueryError(f"only checks (in {CHECKS_DIR}/) carry '#+ severity:'", path=path, line=1))
+        elif query.name in seen:
+            errors.append(QueryError(f"another query has the same name: {seen[query.name]}", path=path))
+        else:
+            seen[query.name] = path
+            result.append(query)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    return sorted(result, key=lambda q: (q.is_check, q.name))
+
+
+def find_query(name_or_path: str | Path, queries_dir: Path | str) -> NamedQuery:
+    """Return the query named ``name_or_path``, or the query in that file.
+
+    A value ending in ``.rq`` or naming an existing file is read as a path;
+    anything else is a query name (a file stem in ``queries_dir`` or its
+    ``checks/`` folder). An unknown name raises
+    :class:`~diplograph.errors.QueryError` whose message lists the known names.
+    """
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".rq" or candidate.is_file():
+        return load_query_file(candidate)
+    name = str(name_or_path)
+    queries = list_queries(queries_dir)
+    for query in queries:
+        if query.name == name:
+            return query
+    known = [q.name for q in queries]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise QueryError(f"no query named {name!r}{hint}; known queries: {', '.join(known)}")
+
+
+# --- running -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a SELECT or ASK query.
+
+    ``columns`` are the projected variable names without ``?``; ``rows``
+    hold one rdflib term per column, ``None`` where a variable is unbound.
+    For ASK, ``columns`` and ``rows`` are empty and ``boolean`` is set.
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def as_strings(self) -> list[tuple[str, ...]]:
+        """Rows as strings, as the CSV format writes them (see :func:`term_text`)."""
+        return [tuple(term_text(t) for t in row) for row in self.rows]
+
+
+def run_query(dataset_or_graph: Graph, query: str | NamedQuery) -> QueryResult:
+    """Run a SELECT or ASK query on an rdflib ``Graph`` or ``Dataset``.
+
+    ``query`` is query text or a :class:`NamedQuery` (then errors name its
+    file). A dataset created with ``default_union=True`` (as
+    :func:`diplograph.store.new_dataset` does) answers patterns outside
+    ``GRAPH`` from the union of its named graphs. Raises
+    :class:`~diplograph.errors.QueryError` for a syntax error (with its line
+    and column), an unknown prefix, a CONSTRUCT or DESCRIBE query, or a
+    failure while evaluating.
+    """
+    path = query.path if isinstance(query, NamedQuery) else None
+    text = query.text if isinstance(query, NamedQuery) else query
+    try:
+        result = dataset_or_graph.query(text)
+        if result.type == "ASK":
+            return QueryResult(columns=(), rows=(), boolean=bool(result.askAnswer))
+        if result.type != "SELECT":
+            raise QueryError(f"{result.type} queries are not supported here; use SELECT or ASK", path=path)
+        columns = tuple(str(v) for v in (result.vars or ()))
+        rows = tuple(tuple(_normalise(row[i]) for i in range(len(columns))) for row in result)
+    except QueryError:
+        raise
+    except Exception as exc:  # parsers and engines raise many unrelated types
+        raise _query_error(exc, text, path) from exc
+    return QueryResult(columns=columns, rows=rows)
+
+
+# --- writers -------------------------------------------------------------------
+
+
+def term_text(term: Node | None) -> str:
+    """A term as the SPARQL CSV format writes it: the IRI, the literal's lexical form, ``_:id``, or ``""``."""
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def to_csv(result: QueryResult) -> str:
+    """The result in the SPARQL 1.1 Query Results CSV format (header of names, CRLF line ends).
+
+    An ASK result is written as one column ``boolean`` holding ``true`` or ``false``.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.boolean is not None:
+        writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
+        return out.getvalue()
+    writer.writerow(result.columns)
+    writer.writerows(result.as_strings())
+    return out.getvalue()
+
+
+def to_tsv(result: QueryResult) -> str:
+    """The result in the SPARQL 1.1 Query Results TSV format (terms in N-Triples syntax).
+
+    An ASK result is written as one column ``?boolean`` holding ``true`` or ``false``.
+    """
+    if result.boolean is not None:
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{c}" for c in result.columns)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: QueryResult) -> str:
+    """The result in the SPARQL 1.1 Query Results JSON format.
+
+    ``head.vars`` lists the columns; each binding has ``type`` ``uri``,
+    ``literal`` or ``bnode`` and ``value``, plus ``xml:lang`` or
+    ``datatype`` for literals (none for plain ``xsd:string`` literals).
+    Unbound variables are left out of their row. ASK gives ``boolean``.
+    """
+    if result.boolean is not None:
+        document: dict = {"head": {}, "boolean": result.boolean}
+    else:
+        bindings = [
+            {column: _json_term(term) for column, term in zip(result.columns, row, strict=True) if term is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _read_utf8(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise QueryError(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            path=path,
+            line=line,
+            column=column,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _parse_header(path: Path, text: str) -> dict[str, tuple[str, int]]:
+    """The ``#+ key: value`` lines before the first line that is not a comment or blank."""
+    fields: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        if not stripped.startswith("#+"):
+            continue
+        match = _HEADER_LINE.match(stripped)
+        if not match:
+            raise QueryError("header line is not of the form '#+ key: value'", path=path, line=number)
+        key, value = match.group(1).lower(), match.group(2)
+        if key not in HEADER_KEYS:
+            raise QueryError(f"unknown header key {key!r}; expected one of {', '.join(HEADER_KEYS)}", path=path, line=number)
+        if key in fields:
+            raise QueryError(f"header key {key!r} given twice (first on line {fields[key][1]})", path=path, line=number)
+        if not value:
+            raise QueryError(f"header key {key!r} has no value", path=path, line=number)
+        fields[key] = (value, number)
+    for key in _REQUIRED_KEYS:
+        if key not in fields:
+            raise QueryError(f"missing header line '#+ {key}: …' at the top of the file", path=path, line=1)
+    return fields
+
+
+def _parse_returns(path: Path, fields: dict[str, tuple[str, int]]) -> tuple[str, ...]:
+    value, line = fields["returns"]
+    names = []
+    for token in re.split(r"[\s,]+", value.strip()):
+        match = _VARIABLE.match(token)
+        if not match:
+            raise QueryError(f"'#+ returns:' lists {token!r}, which is not a variable like ?name", path=path, line=line)
+        names.append(match.group(1))
+    return tuple(names)
+
+
+def _parse_answers(path: Path, fields: dict[str, tuple[str, int]]) -> tuple[str, ...]:
+    if "answers" not in fields:
+        return ()
+    value, line = fields["answers"]
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    for key in keys:
+        if not _ANSWER_KEY.match(key):
+            raise QueryError(f"'#+ answers:' key {key!r} is not a sentence key like 2-1 (line-n)", path=path, line=line)
+    return keys
+
+
+def _parse_severity(path: Path, fields: dict[str, tuple[str, int]]) -> str | None:
+    if "severity" not in fields:
+        return None
+    value, line = fields["severity"]
+    if value not in SEVERITIES:
+        raise QueryError(f"'#+ severity:' must be one of {', '.join(SEVERITIES)}, not {value!r}", path=path, line=line)
+    return value
+
+
+def _projected_variables(text: str, path: Path) -> tuple[str, ...] | None:
+    """Parse ``text`` with Oxigraph (no predeclared prefixes); its projected variables, None for ASK."""
+    try:
+        solutions = pyoxigraph.Store().query(text)
+    except SyntaxError as exc:
+        raise _query_error(exc, text, path) from None
+    if isinstance(solutions, pyoxigraph.QuerySolutions):
+        return tuple(v.value for v in solutions.variables)
+    if isinstance(solutions, pyoxigraph.QueryBoolean):
+        return None
+    raise QueryError("CONSTRUCT and DESCRIBE queries are not named queries; use SELECT or ASK", path=path, line=1)
+
+
+def _vars(names: Sequence[str]) -> str:
+    return " ".join(f"?{n}" for n in names) or "(none)"
+
+
+def _normalise(term: Node | None) -> Node | None:
+    if isinstance(term, Literal) and term.datatype == XSD.string and term.language is None:
+        return Literal(str(term))
+    return term
+
+
+_OX_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
+_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix\s*:\s*(\S+)")
+
+
+def _query_error(exc: Exception, text: str, path: Path | None) -> QueryError:
+    """Turn an Oxigraph, pyparsing or rdflib exception into a located QueryError."""
+    message = str(exc)
+    match = _OX_POSITION.match(message)
+    if match:  # pyoxigraph: "error at 3:2: expected ..."
+        line, column = int(match.group(1)), int(match.group(2))
+        detail = message[match.end() :]
+        if "Prefix not found" in detail:  # Oxigraph lists it among the tokens it expected
+            prefix = _prefix_before(text, line, column)
+            if prefix is not None:
+                return QueryError(f"unknown prefix {prefix!r}; declare it with PREFIX", path=path, line=line, column=column)
+        detail = re.sub(r"\s+", " ", detail)
+        if len(detail) > 160:
+            detail = detail[:157] + "..."
+        return QueryError(f"SPARQL syntax error: {detail}", path=path, line=line, column=column)
+    lineno, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    if isinstance(lineno, int) and isinstance(col, int) and hasattr(exc, "pstr"):  # pyparsing
+        detail = getattr(exc, "msg", None) or message
+        return QueryError(f"SPARQL syntax error: {detail}", path=path, line=lineno, column=col)
+    prefix = _UNKNOWN_PREFIX.search(message)
+    if prefix:  # rdflib names the prefix but not where it is used
+        line, column = _locate_prefix(text, prefix.group(1))
+        return QueryError(f"unknown prefix {prefix.group(1)!r}; declare it with PREFIX", path=path, line=line, column=column)
+    return QueryError(f"query failed: {type(exc).__name__}: {message or 'no detail'}", path=path)
+
+
+def _prefix_before(text: str, line: int, column: int) -> str | None:
+    """The prefix of the prefixed name that ends just before ``line``:``column`` (Oxigraph's position)."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    match = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", lines[line - 1][: column - 1])
+    return match.group(1) or "" if match else None
+
+
+def _locate_prefix(text: str, prefix: str) -> tuple[int | None, int | None]:
+    pattern = re.compile(rf"(?<![\w:<?$]){re.escape(prefix)}:")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = pattern.search(line)
+        if match:
+            return number, match.start() + 1
+    return None, None
+
+
+def _tsv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = _escape(str(term))
+        if term.language:
+            return f'"{lexical}"@{term.language}'
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f'"{lexical}"^^<{term.datatype}>'
+        return f'"{lexical}"'
+    return str(term)
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        binding = {"type": "literal", "value": str(term)}
+        if term.language:
+            binding["xml:lang"] = term.language
+        elif term.datatype is not None and term.datatype != XSD.string:
+            binding["datatype"] = str(term.datatype)
+        return binding
+    return {"type": "literal", "value": str(term)}
