@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test clean
 
 run: $(STAMP)
-	$(BIN)/diplograph validate && $(BIN)/diplograph summary
+	$(BIN)/diplograph build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

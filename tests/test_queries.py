@@ -26,7 +26,6 @@ import csv
 import json
 from pathlib import Path
 
-import owlrl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
@@ -100,18 +99,11 @@ def inferred_graph() -> Graph:
     Keys are for reconciling IRIs at merge time anyway (DESIGN.md section 2), not for reasoning.
     Reflexive owl:sameAs and triples with a literal subject are dropped, as the infer stage does.
     """
+    from diplograph.infer import infer
+
     loaded = load_project_dataset(Project(ROOT), store="rdflib")
-    graph = plain_graph(loaded.dataset)
-    graph.remove((None, OWL.hasKey, None))
-    asserted = set(graph)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    result = Graph()
-    for s, p, o in graph:
-        if (s, p, o) in asserted or isinstance(s, Literal):
-            continue
-        if p == OWL.sameAs and s == o:
-            continue
-        result.add((s, p, o))
+    asserted = plain_graph(loaded.dataset, loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference"))
+    result = infer(asserted, plain_graph(loaded.dataset, [graph_iri("ontology")])).inferred
     assert not any(s != o for s, o in result.subject_objects(OWL.sameAs)), "reasoning equated two resources"
     return result
 

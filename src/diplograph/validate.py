@@ -37,6 +37,7 @@ __all__ = [
     "meta_validate_shapes",
     "undeclared_terms",
     "validate_graph",
+    "validate_loaded",
     "validate_project",
 ]
 
@@ -140,11 +141,20 @@ def validate_project(project: Project, files: Sequence[Path | str] | None = None
     Raises :mod:`diplograph.errors` input errors for unreadable or missing files.
     """
     loaded = load_project_dataset(project, files, store="rdflib", include_shapes=True)
+    return validate_loaded(project, loaded, plain_graph(loaded.dataset, [graph_iri("shapes")]))
+
+
+def validate_loaded(project: Project, loaded: LoadedDataset, shapes: Graph) -> ValidationReport:
+    """Validate the reference and source graphs of an already loaded dataset (see :func:`validate_project`).
+
+    Besides the SHACL shapes, reports dg: terms the ontology does not declare, and runs the
+    ontology checks on the ontology graph. The build job calls this on the dataset it builds.
+    """
     ds = loaded.dataset
     data_names = loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference")
     report = validate_graph(
         plain_graph(ds, data_names),
-        plain_graph(ds, [graph_iri("shapes")]),
+        shapes,
         plain_graph(ds, [graph_iri("ontology")]),
     )
     located = _locate(report.results, loaded, [*data_names, graph_iri("ontology")])

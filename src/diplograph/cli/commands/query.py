@@ -1,0 +1,93 @@
+"""`diplograph query`: run a named query, a query file or SPARQL text on the dataset."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from diplograph.cli.app import app, console, plural, term
+from diplograph.errors import QueryError, UsageError, display_path
+from diplograph.project import Project
+from diplograph.store import DEFAULT_STORE, STORES
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+@app.command()
+def query(
+    name: Optional[str] = typer.Argument(
+        None, help="A named query (a file stem in queries/, see --list) or a .rq file.", metavar="[NAME|FILE.rq]", show_default=False
+    ),
+    sparql: Optional[str] = typer.Option(None, "--sparql", help="SPARQL text to run instead of a named query.", show_default=False),
+    fmt: str = typer.Option("table", "--format", "-f", help=f"Output format: {', '.join(FORMATS)} (json: SPARQL 1.1 results JSON)."),
+    infer: bool = typer.Option(False, "--infer", help="Include OWL-RL inferred triples (graph/inferred); slower."),
+    list_: bool = typer.Option(False, "--list", help="List the named queries with their summaries and exit."),
+    store: str = typer.Option(DEFAULT_STORE, "--store", help=f"Store to load into: {', '.join(STORES)}."),
+) -> None:
+    """Ask the graph a question in SPARQL.
+
+    Queries see the union of all named graphs (ontology, reference, sources;
+    with --infer also the inferred triples). Exit status: 0 ok, 2 unknown
+    query name, SPARQL syntax error or unreadable query file.
+    """
+    from diplograph.queries import find_query, list_queries, run_query, to_csv, to_json, to_tsv
+
+    project = Project.find()
+    if list_:
+        _print_list(list_queries(project.queries_dir))
+        return
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if (name is None) == (sparql is None):
+        raise UsageError("give a query name or file, or --sparql TEXT (not both); see --list")
+    try:
+        target = sparql if sparql is not None else find_query(name, project.queries_dir)
+        from diplograph.store import load_project_dataset
+
+        loaded = load_project_dataset(project, store=store)
+        if infer:
+            from diplograph.infer import materialise
+
+            materialise(loaded)
+        result = run_query(loaded.dataset, target)
+    except QueryError as err:
+        typer.echo(f"error: {_located(err)}", err=True)
+        raise typer.Exit(err.exit_code)
+    if fmt == "csv":
+        typer.echo(to_csv(result), nl=False)
+    elif fmt == "tsv":
+        typer.echo(to_tsv(result), nl=False)
+    elif fmt == "json":
+        typer.echo(to_json(result), nl=False)
+    elif result.boolean is not None:
+        typer.echo("true" if result.boolean else "false")
+    else:
+        table = Table()
+        for column in result.columns:
+            table.add_column(column, overflow="fold")
+        for row in result.rows:
+            table.add_row(*(term(t) for t in row))
+        console().print(table)
+        typer.echo(plural(len(result), "row"))
+
+
+def _located(err: QueryError) -> str:
+    """``file line L, column C: detail`` (the word "line" spelt out for people)."""
+    if err.line is None:
+        return str(err)
+    where = display_path(err.path) if err.path is not None else "query"
+    where += f" line {err.line}" + (f", column {err.column}" if err.column is not None else "")
+    return f"{where}: {err.detail}"
+
+
+def _print_list(queries) -> None:
+    table = Table()
+    table.add_column("query")
+    table.add_column("summary", overflow="fold")
+    table.add_column("returns", overflow="fold")
+    for q in queries:
+        table.add_row(q.name + (" (check)" if q.is_check else ""), q.summary, " ".join(f"?{c}" for c in q.returns))
+    console().print(table)
+    typer.echo(f"{len(queries)} " + ("query" if len(queries) == 1 else "queries"))

@@ -1,0 +1,131 @@
+"""`diplograph build`: every output written, atomic replacement, and refusal of bad data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from diplograph import build as build_module
+from diplograph.build import STAGES, NonConformingError, build
+from diplograph.project import HOME_ENV, Project
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(root: Path) -> Path:
+    """A throw-away copy of the real project (ontology, graphs, queries)."""
+    for sub in ("ontology", "graphs", "queries"):
+        shutil.copytree(REPO / sub, root / sub)
+    return root
+
+
+def diplograph(*args: str, home: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """The real `diplograph` console script (python -m diplograph if it is not installed)."""
+    script = Path(sys.executable).with_name("diplograph")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "diplograph"]
+    env = {k: v for k, v in os.environ.items() if k != "DIPLOGRAPH_DEBUG"}
+    env[HOME_ENV] = str(home)
+    return subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of the real project into a temporary folder, with the stages seen by `progress`."""
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    stages: list[str] = []
+    report = build(Project(root), root / "out", progress=stages.append)
+    return root, report, stages
+
+
+def test_build_writes_every_file(built):
+    root, report, stages = built
+    out = root / "out"
+    assert stages == list(STAGES)
+    names = {str(p) for p in report.files}
+    expected = {"dataset.trig", "dataset.nq", "validation-report.ttl", "validation-report.txt"}
+    assert expected <= names
+    queries = sorted(p.stem for p in (root / "queries").glob("*.rq"))
+    assert len(queries) >= 15 and report.queries_run == len(queries)
+    for name in queries:
+        assert f"queries/{name}.csv" in names and f"queries/{name}.json" in names
+        document = json.loads((out / "queries" / f"{name}.json").read_text(encoding="utf-8"))
+        assert "vars" in document["head"]
+    assert ("network.html" in names) == report.network
+    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} == names
+    assert report.triples_asserted > 5000 and report.triples_inferred > 500
+    assert set(report.seconds) == set(STAGES)
+    assert not list(root.glob("out.tmp-*")) and not list(root.glob("out.old-*"))
+
+
+def test_dataset_holds_the_inferred_graph_apart(built):
+    from rdflib import Dataset
+
+    root, report, _ = built
+    ds = Dataset()
+    ds.parse(root / "out" / "dataset.nq", format="nquads")
+    names = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert "https://w3id.org/diplograph/graph/inferred" in names
+    assert "https://w3id.org/diplograph/graph/source/china-azerbaijan-2024" in names
+    assert len(ds.graph(ds.graph("https://w3id.org/diplograph/graph/inferred").identifier)) == report.triples_inferred
+
+
+def test_cli_build_exits_0_and_prints_the_summary(tmp_path):
+    root = copy_project(tmp_path / "project")
+    result = diplograph("build", "--out", str(tmp_path / "built"), home=root, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for row in ("named graphs", "triples asserted", "triples inferred", "shapes checked", "queries run", "files written", "time: infer"):
+        assert row in result.stdout
+    assert (tmp_path / "built" / "dataset.trig").is_file()
+    assert "Traceback" not in result.stderr
+
+
+def test_non_conforming_graph_exits_1_and_leaves_out_untouched(tmp_path):
+    root = copy_project(tmp_path / "project")
+    first = diplograph("build", home=root, cwd=root)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(root / "out")
+    shutil.copy(FIXTURES / "graphs" / "one-state-relationship.ttl", root / "graphs")
+    result = diplograph("build", home=root, cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert "does not conform" in result.stderr
+    assert "relationship/FRA-FRA" in result.stdout  # the violations table names the node
+    assert snapshot(root / "out") == before
+    assert not list(root.glob("out.tmp-*"))
+
+
+def test_non_conforming_error_from_the_library(tmp_path):
+    root = copy_project(tmp_path / "project")
+    shutil.copy(FIXTURES / "graphs" / "one-state-relationship.ttl", root / "graphs")
+    with pytest.raises(NonConformingError) as caught:
+        build(Project(root), root / "out")
+    assert caught.value.exit_code == 1 and caught.value.report.violations >= 1
+    assert any("FRA-FRA" in p for p in caught.value.problems)
+    assert not (root / "out").exists()
+
+
+def test_build_failing_midway_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    root = copy_project(tmp_path / "project")
+    out = root / "out"
+    out.mkdir()
+    (out / "previous.txt").write_text("previous build", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    # Fails while files are being written, after the temporary folder exists.
+    monkeypatch.setattr(build_module, "_network_writer", lambda: broken)
+    with pytest.raises(RuntimeError, match="simulated"):
+        build(Project(root), out)
+    assert not list(root.glob("out.tmp-*")) and not list(root.glob("out.old-*"))
+    assert snapshot(out) == {"previous.txt": b"previous build"}

@@ -1,0 +1,122 @@
+"""OWL-RL inference on the seed: what it adds, where it goes, and the noise it drops."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+from diplograph.infer import DROP_REASONS, infer, materialise
+from diplograph.namespaces import DG, ID, graph_iri
+from diplograph.project import Project
+from diplograph.store import load_project_dataset, plain_graph
+
+BUILTIN = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+           "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
+PRESS_CONFERENCE = ID["event/press-conference-2024-ding-tao"]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    """The real project (ontology, reference graphs, seed) with inference materialised once."""
+    loaded = load_project_dataset(Project.find(), store="memory")
+    asserted = {name: set(plain_graph(loaded.dataset, [name])) for name in loaded.graph_files}
+    result = materialise(loaded)
+    return loaded, asserted, result
+
+
+def ask(loaded, text: str) -> bool:
+    return bool(loaded.dataset.query("PREFIX dg: <https://w3id.org/diplograph/ns#> " + text).askAnswer)
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        (ID["person/ding-tao"], DG.participatedIn, PRESS_CONFERENCE),  # speaker ⊑ participant, inverse
+        (ID["person/xi-jinping"], DG.holdsPost, ID["post/CHN-president"]),  # chain holderOf ∘ post
+        (ID["state/AZE"], DG.participatesIn, ID["org/sco"]),  # chain hasMembership ∘ org:organization
+        (ID["state/AZE"], DG.partyTo, ID["relationship/AZE-CHN"]),  # inverse of dg:party
+        (ID["person/ding-xuexiang"], DG.participatedIn, ID["event/visit-2024-AZE-ding-xuexiang"]),
+        (ID["event/meeting-2024-07-03-astana-aliyev-xi"], RDF.type, URIRef("https://schema.org/Event")),
+    ],
+)
+def test_answers_that_only_exist_with_inference(seed, triple):
+    loaded, asserted, result = seed
+    everything_asserted = set().union(*asserted.values())
+    assert triple not in everything_asserted
+    assert triple in result.inferred
+    s, p, o = (f"<{t}>" for t in triple)
+    assert ask(loaded, f"ASK {{ GRAPH <{graph_iri('inferred')}> {{ {s} {p} {o} }} }}")
+
+
+def test_inferred_triples_never_enter_asserted_graphs(seed):
+    loaded, asserted, result = seed
+    assert len(result.inferred) > 500
+    for name, before in asserted.items():
+        after = set(plain_graph(loaded.dataset, [name]))
+        assert after == before, name
+        assert not (after & set(result.inferred)), name
+    stored = set(plain_graph(loaded.dataset, [graph_iri("inferred")]))
+    assert stored == set(result.inferred)
+
+
+def test_noise_is_dropped(seed):
+    _loaded, _asserted, result = seed
+    for s, p, o in result.inferred:
+        assert not (p == OWL.sameAs and s == o)
+        assert not isinstance(s, Literal)
+        assert not str(s).startswith(BUILTIN)
+        assert not (p == RDF.type and str(o).startswith(BUILTIN))
+    counts = result.counts
+    assert counts["reflexive-sameas"] > 1000 and counts["literal-subject"] > 0 and counts["schema"] > 0
+    assert counts["produced"] == counts["kept"] + sum(counts[r] for r in DROP_REASONS)
+
+
+def test_no_owl_same_as_on_the_seed(seed):
+    _loaded, _asserted, result = seed
+    assert result.same_as == ()
+    assert not any(p == OWL.sameAs for _s, p, _o in result.inferred)
+
+
+def test_has_key_axioms_are_not_given_to_owlrl():
+    """owlrl 7.6's prp-key ignores the last key property: a one-property key equates everything."""
+    from rdflib import Graph
+
+    ontology = Graph().parse(
+        data="""@prefix ex: <http://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        ex:C owl:hasKey ( ex:k ) .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="""@prefix ex: <http://example.org/> . ex:a a ex:C ; ex:k "A" . ex:b a ex:C ; ex:k "B" .""",
+        format="turtle",
+    )
+    assert infer(data, ontology).same_as == ()
+
+
+def test_pruning_keeps_the_same_inferences_on_the_seed(seed):
+    loaded, _asserted, result = seed
+    names = loaded.graphs_of_kind("reference") + loaded.graphs_of_kind("source")
+    unpruned = infer(plain_graph(loaded.dataset, names), plain_graph(loaded.dataset, [graph_iri("ontology")]), prune=False)
+    assert set(unpruned.inferred) == set(result.inferred)
+
+
+def test_materialise_twice_gives_the_same_graph(seed):
+    loaded, _asserted, result = seed
+    again = materialise(loaded)
+    assert set(again.inferred) == set(result.inferred)
+    assert set(plain_graph(loaded.dataset, [graph_iri("inferred")])) == set(result.inferred)
+
+
+def test_reasoning_leaves_rdflib_literal_conversions_as_they_were():
+    # owlrl's own "restore" leaves xsd:gYear converted to str for the rest of the process, which
+    # changed how SHACL compared "2024"^^xsd:gYear with dates after a reasoning run.
+    from rdflib import XSD, Graph, Literal, URIRef
+
+    from diplograph.infer import infer
+
+    before = Literal("2024", datatype=XSD.gYear).value
+    g = Graph()
+    g.add((URIRef("urn:x"), URIRef("urn:p"), Literal("2024", datatype=XSD.gYear)))
+    infer(g, Graph())
+    assert Literal("2024", datatype=XSD.gYear).value == before
