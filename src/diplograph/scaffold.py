@@ -1,0 +1,361 @@
+"""Scaffold the Turtle file of a new bilateral relationship (``diplograph new``).
+
+:func:`scaffold_relationship` writes a graph that validates as it is: the source document
+(and, given the article's text file, every sentence of it as a ``dg:Sentence``), its unnamed
+author, the two states (referred to by ``id/state/{ISO3}``; they are described in
+``graphs/reference/states.ttl``) and the relationship node ``id/relationship/{ISO3}-{ISO3}``
+with its provenance; then commented-out examples of every kind of statement, each with full
+provenance, for the author to copy, fill in and uncomment. :func:`known_states` reads the codes
+a scaffold may use from the reference graph.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal
+
+from diplograph.errors import UsageError, display_path
+from diplograph.loading import load_graph
+from diplograph.namespaces import DG, RDF, RDFS
+from diplograph.sources import read_source_text
+
+__all__ = ["ScaffoldResult", "UnknownStateError", "known_states", "scaffold_relationship", "default_output"]
+
+
+class UnknownStateError(UsageError):
+    """An ISO code that the reference states graph does not hold (exit 2)."""
+
+
+@dataclass(frozen=True)
+class ScaffoldResult:
+    path: Path
+    stem: str
+    relationship: str  # e.g. "CHN-KAZ"
+    sentences: int
+
+
+def known_states(states_file: Path) -> dict[str, str]:
+    """ISO 3166-1 alpha-3 code -> English name of every ``dg:State`` in ``states_file``."""
+    g: Graph = load_graph(states_file)
+    states: dict[str, str] = {}
+    for node in g.subjects(RDF.type, DG.State):
+        code = g.value(node, DG.isoAlpha3)
+        if code is None:
+            continue
+        names = [str(l) for l in g.objects(node, RDFS.label) if isinstance(l, Literal) and l.language in ("en", None)]
+        states[str(code)] = sorted(names)[0] if names else str(code)
+    return states
+
+
+def default_output(graphs_dir: Path, code_a: str, code_b: str, states: dict[str, str]) -> Path:
+    """``graphs/{name-a}-{name-b}.ttl`` in the order given: CHN KAZ -> china-kazakhstan.ttl."""
+    return graphs_dir / f"{_slug(states[code_a])}-{_slug(states[code_b])}.ttl"
+
+
+def scaffold_relationship(
+    code_a: str,
+    code_b: str,
+    *,
+    states_file: Path,
+    output: Path,
+    source_title: str,
+    source_url: str | None = None,
+    source_file: Path | None = None,
+    force: bool = False,
+) -> ScaffoldResult:
+    """Write the scaffold of the relationship between ``code_a`` and ``code_b`` to ``output``.
+
+    Raises :class:`UnknownStateError` for a code not in ``states_file`` (naming close matches),
+    :class:`~diplograph.errors.UsageError` when ``output`` exists and ``force`` is false, or the
+    two codes are the same.
+    """
+    states = known_states(states_file)
+    code_a, code_b = code_a.strip().upper(), code_b.strip().upper()
+    for code in (code_a, code_b):
+        if code not in states:
+            raise UnknownStateError(f"unknown ISO 3166-1 alpha-3 code {code!r} (not in {display_path(states_file)}); "
+                                    f"close matches: {_close(code, states)}")
+    if code_a == code_b:
+        raise UsageError(f"a bilateral relationship needs two different states, got {code_a} twice")
+    if output.exists() and not force:
+        raise UsageError(f"{display_path(output)} already exists; pass --force to overwrite it")
+    if not source_title.strip():
+        raise UsageError("--source-title must not be empty")
+    text = None
+    if source_file is not None:
+        if not source_file.is_file():
+            raise UsageError(f"{display_path(source_file)}: no such source text file")
+        try:
+            text = read_source_text(source_file)
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{display_path(source_file)}: not UTF-8 ({exc.reason})") from None
+    stem = output.stem
+    content = _render(code_a, code_b, states, stem, source_title, source_url, source_file, text)
+    _write_atomically(output, content)
+    return ScaffoldResult(output, stem, "-".join(sorted((code_a, code_b))), len(text.sentences) if text else 0)
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+def _render(a, b, states, stem, title, url, source_file, text) -> str:
+    x, y = sorted((a, b))
+    rel = f"{x}-{y}"
+    name_a, name_b = states[a], states[b]
+    file_name = source_file.name if source_file is not None else f"{stem}.txt"
+    evidence_sentence = _first_mention(text, (name_a, name_b)) if text else None
+    lines: list[str] = []
+    w = lines.append
+    w(f"# {name_a}–{name_b} relations, as reported in one source document: {title}")
+    w("# Scaffolded by `diplograph new`. What is not commented out already validates; the commented blocks")
+    w("# below are examples of every kind of statement, each with its full provenance: copy one, fill it in")
+    w("# from the source, uncomment it, and run `diplograph validate` on this file. States, organisations")
+    w("# and places are described in graphs/reference/ and only referred to here.")
+    w("")
+    for prefix, ns in (
+        ("dg", "https://w3id.org/diplograph/ns#"), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("xsd", "http://www.w3.org/2001/XMLSchema#"), ("skos", "http://www.w3.org/2004/02/skos/core#"),
+        ("dcterms", "http://purl.org/dc/terms/"), ("prov", "http://www.w3.org/ns/prov#"),
+        ("foaf", "http://xmlns.com/foaf/0.1/"), ("org", "http://www.w3.org/ns/org#"),
+        ("schema", "https://schema.org/"),
+        ("state", "https://w3id.org/diplograph/id/state/"), ("orgn", "https://w3id.org/diplograph/id/org/"),
+        ("person", "https://w3id.org/diplograph/id/person/"), ("place", "https://w3id.org/diplograph/id/place/"),
+        ("post", "https://w3id.org/diplograph/id/post/"), ("event", "https://w3id.org/diplograph/id/event/"),
+        ("membership", "https://w3id.org/diplograph/id/membership/"),
+        ("rel", "https://w3id.org/diplograph/id/relationship/"),
+        ("src", f"https://w3id.org/diplograph/id/source/{stem}"),
+        ("sen", f"https://w3id.org/diplograph/id/source/{stem}/sentence/"),
+        ("st", f"https://w3id.org/diplograph/id/statement/{stem}/"),
+    ):
+        w(f"@prefix {prefix + ':':<12} <{ns}> .")
+    author = f"<https://w3id.org/diplograph/id/source/{stem}/author>"
+    w("")
+    w(_banner("The source document and who speaks in it"))
+    w("")
+    w("src: a dg:SourceDocument ;")
+    w(f"    dcterms:title {_q(title)} ;")
+    if url:
+        w(f"    schema:url <{_iri(url)}> ;")
+    w(f"    dcterms:creator {author} ;")
+    w(f"    dcterms:subject rel:{rel} ;")
+    w(f"    dg:fileName {_q(file_name)} ;")
+    if text is not None:
+        w(f"    dg:sha256 {_q(text.sha256)} ;")
+        for _line, excluded in text.excluded:
+            w(f"    dg:excludedText {_q(excluded)} ;")
+        w(f"    dg:note {_q(f'Scaffolded from {file_name}: {len(text.sentences)} sentences below.')} .")
+    else:
+        w(f"    dg:note {_q(f'Save the text of the article as {file_name} in the shared sources folder and run `diplograph new` again with --source-file to list its sentences.')} .")
+    w("")
+    w(f"{author} a dg:UnnamedAuthor ;")
+    w('    rdfs:label "unnamed author of the source document" ;')
+    w('    dg:note "Statements the document makes in its own voice, without naming a speaker, are attributed to its author." .')
+    w("")
+    w(_banner("The relationship"))
+    w("")
+    w(f"rel:{rel} a dg:BilateralRelationship ;")
+    w(f"    rdfs:label {_q(f'{name_a}–{name_b} relations')} ;")
+    w(f"    dg:party state:{x} , state:{y} ;")
+    if evidence_sentence is not None:
+        w(f"    dg:evidence sen:{evidence_sentence.key} ;")
+    else:
+        w('    dg:evidenceNote "Scaffolded: replace with dg:evidence naming the sentence that speaks of the relationship." ;')
+    w(f"    prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;")
+    w("    dg:modality dg:ReportedFact .")
+    w("")
+    w(_examples(a, b, x, y, rel, states, author))
+    if text is not None:
+        w(_banner("The sentences of the source, verbatim (line and position in the text file)"))
+        w("")
+        for s in text.sentences:
+            w(f"sen:{s.key} a dg:Sentence ; dcterms:isPartOf src: ; dg:lineNumber {s.line} ; dg:sentenceNumber {s.number} ;")
+            w(f"    dg:text {_q(s.text)} .")
+            w("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _examples(a, b, x, y, rel, states, author) -> str:
+    na, nb = states[a], states[b]
+    sa, sb = _slug(na), _slug(nb)
+    block = f"""{_banner("Examples of every kind of statement (commented out): copy, fill in from the source, uncomment")}
+#
+# Every statement node carries its provenance: prov:wasDerivedFrom the source document, dg:evidence the
+# sentence it is taken from (sen:{{line}}-{{n}}), prov:wasAttributedTo who said it (a dg:Person, or the
+# document's unnamed author), dg:occasion where it was said (optional), and dg:modality: dg:ReportedFact,
+# dg:Claim, dg:PlanModality or dg:ProjectionModality. Dates keep the precision the source gives:
+# xsd:date (a day), xsd:gYearMonth (a month) or xsd:gYear (a year); say in a dg:note when a value is
+# read from context. IRIs follow notes/CONVENTIONS.md, so `diplograph merge` unifies them across graphs.
+
+# --- People and posts (a person: foaf:name + dg:affiliatedState, and dg:wikidata when known) ------------
+#
+# person:firstname-lastname a dg:Person ;
+#     rdfs:label "Firstname Lastname" ; foaf:name "Firstname Lastname" ;
+#     dg:affiliatedState state:{a} ;
+#     dg:wikidata "Q00000" .
+#
+# post:{a}-president a dg:Post ;
+#     rdfs:label "President of {na}" ;
+#     dg:postIn state:{a} ; dg:role dg:President .
+#
+# --- Post holding -----------------------------------------------------------------------------------------
+#
+# st:post-holding-firstname-lastname a dg:PostHolding ;
+#     rdfs:label "Firstname Lastname, President of {na}" ;
+#     dg:holder person:firstname-lastname ; dg:post post:{a}-president ;
+#     dg:asOf "2024"^^xsd:gYear ;
+#     dg:evidence sen:2-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Establishment of diplomatic relations ------------------------------------------------------------------
+#
+# st:relations-established a dg:RelationsEstablishment ;
+#     rdfs:label "{na} and {nb} established diplomatic relations in 1992" ;
+#     dg:relationship rel:{rel} ;
+#     dg:date "1992"^^xsd:gYear ;
+#     dg:evidence sen:2-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Level change (the level from a date, announced by whom, at which event) --------------------------------
+#
+# st:level-strategic-partnership a dg:RelationshipLevelStatus ;
+#     rdfs:label "{na}–{nb} relations elevated to a strategic partnership" ;
+#     dg:relationship rel:{rel} ;
+#     dg:level dg:StrategicPartnership ;   # dg:Partnership, dg:StrategicPartnership, dg:ComprehensiveStrategicPartnership
+#     dg:startDate "2024-07-03"^^xsd:date ;
+#     dg:announcedAt event:meeting/2024-07-03/astana ;
+#     dg:announcedBy person:firstname-lastname ;
+#     dg:evidence sen:3-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo person:firstname-lastname ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Meeting (events: id/event/{{type}}/{{date}}/{{place}}[/{{participants}}]; places in graphs/reference/places.ttl) ---
+#
+# <https://w3id.org/diplograph/id/event/meeting/2024-07-03/astana> a dg:Meeting ;
+#     rdfs:label "Meeting of the presidents of {na} and {nb}, Astana, 3 July 2024" ;
+#     dg:participant person:firstname-lastname , person:other-person ;
+#     dg:place place:astana ;
+#     dg:date "2024-07-03"^^xsd:date ;
+#     dg:partOfEvent event:summit-sco-2024-astana ;   # a summit: dg:Summit with dg:summitOf orgn:sco, dg:date, dg:place
+#     dg:evidence sen:3-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Membership (one node per member: id/membership/{{org}}/{{ISO3}}; org:member is functional) ------------------
+#
+# membership:sco/{a} a dg:Membership ;
+#     org:member state:{a} ; org:organization orgn:sco ;
+#     dg:membershipStatus dg:MemberState ;   # dg:Observer, dg:DialoguePartner, dg:PartnerCountry, dg:Applicant
+#     dg:startDate "2001-06-15"^^xsd:date ;
+#     dg:evidence sen:4-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Indicator (value, unit, period; change and approximation when the source gives them) ------------------------
+#
+# st:indicator-trade-2023 a dg:Indicator ;
+#     rdfs:label "{na}–{nb} trade in 2023: 1 billion US dollars" ;
+#     dg:indicatorType dg:BilateralTradeVolume ;
+#     dg:relationship rel:{rel} ;
+#     dg:value 1000000000 ; dg:unit dg:USD ; dg:approximate false ;
+#     dg:change 10.5 ; dg:changeKind dg:PercentChange ;
+#     dg:periodStart "2023-01-01"^^xsd:date ; dg:periodEnd "2023-12-31"^^xsd:date ;
+#     dg:evidence sen:5-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Stance (who supports or opposes which issue, concerning which state) ------------------------------------------
+#
+# st:stance-{sa}-one-china a dg:Stance ;
+#     rdfs:label "{na} adheres to the One China principle" ;
+#     dg:holder state:{a} ;
+#     dg:stanceKind dg:Supports ; dg:issue dg:OneChinaPrinciple ; dg:concernsState state:{b} ;
+#     dg:relationship rel:{rel} ;
+#     dg:evidence sen:6-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Policy (who grants what to whom) ----------------------------------------------------------------------
+#
+# st:policy-{sa}-visa-free-{sb} a dg:Policy ;
+#     rdfs:label "{na}'s visa-free regime for citizens of {nb}" ;
+#     dg:policyType dg:VisaFreeRegime ;
+#     dg:grantingState state:{a} ; dg:beneficiaryState state:{b} ;
+#     dg:relationship rel:{rel} ;
+#     dg:evidence sen:7-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
+#     dg:modality dg:ReportedFact .
+#
+# --- Quote (words in quotation marks, verbatim, attributed to the speaker) ---------------------------------------
+#
+# st:quote-firstname-lastname a dg:Quote ;
+#     rdfs:label "Firstname Lastname: a new chapter" ;
+#     dg:quoteText "a new chapter" ;
+#     dg:subject rel:{rel} ;
+#     dg:relationship rel:{rel} ;
+#     dg:evidence sen:8-1 ;
+#     prov:wasDerivedFrom src: ; prov:wasAttributedTo person:firstname-lastname ;
+#     dg:modality dg:Claim .
+"""
+    return block
+
+
+def _banner(title: str) -> str:
+    bar = "#" * 79
+    return f"{bar}\n# {title}\n{bar}"
+
+
+def _first_mention(text, names):
+    for s in text.sentences:
+        if any(n.lower() in s.text.lower() for n in names):
+            return s
+    return text.sentences[0] if text.sentences else None
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def _iri(url: str) -> str:
+    if re.search(r'[\s<>"{}|^`\\]', url):
+        raise UsageError(f"--source-url {url!r} is not a valid IRI (no spaces, quotes or angle brackets)")
+    return url
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _close(code: str, states: dict[str, str]) -> str:
+    """Codes that look like ``code`` (same letters in place first), then names that do."""
+
+    def score(c: str) -> tuple:
+        same_place = sum(1 for x, y in zip(c, code) if x == y)
+        return (-same_place, -difflib.SequenceMatcher(None, c, code).ratio(), c)
+
+    by_code = [c for c in sorted(states, key=score) if score(c)[0] <= -2 or score(c)[1] <= -0.66][:4]
+    names = {name.lower(): c for c, name in states.items()}
+    by_name = [names[n] for n in difflib.get_close_matches(code.lower(), list(names), n=3, cutoff=0.6)]
+    found = list(dict.fromkeys(by_name + by_code))[:5]
+    return ", ".join(f"{c} ({states[c]})" for c in found) if found else "none"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
