@@ -57,3 +57,39 @@ def run_cli(*args: str, cwd: Path, home: Path | None = None) -> subprocess.Compl
         text=True,
         timeout=120,
     )
+
+
+#: Debian's Chromium, driven by Playwright's Python package (no browser download).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> Path:
+    """The Chromium binary for browser tests.
+
+    Skip rule, in this one place: a browser test is skipped only when Chromium is absent AND
+    the environment variable CI is unset; under CI a missing Chromium is a failure.
+    """
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing but CI is set: .ci/run must install Debian's chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (set CI=1 to make this a failure)")
+
+
+# --- store backends (diplograph.store) -------------------------------------------
+
+#: Store kinds every dataset test can run on without a server.
+STORE_KINDS = ("memory", "rdflib", "oxigraph")
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A store to load into, once per kind: ``"memory"``, ``"rdflib"``, or an on-disk Oxigraph
+    ``StoreSpec`` in a fresh temporary folder. Pass it as ``store=`` to
+    ``load_project_dataset`` / ``new_dataset``; ``str(store_kind)`` is the kind's name."""
+    if request.param == "oxigraph":
+        from diplograph.store import StoreSpec
+
+        return StoreSpec(kind="oxigraph", db=tmp_path_factory.mktemp("oxigraph-db") / "db")
+    return request.param
