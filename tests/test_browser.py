@@ -6,6 +6,8 @@ Skip rule (see the ``chromium_executable`` fixture in conftest.py): skipped only
 
 from __future__ import annotations
 
+import time
+
 from pathlib import Path
 
 import pytest
@@ -61,7 +63,13 @@ class Watched:
 
     def open(self, path: Path):
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("window.diplograph && window.diplograph.ready === true", timeout=60_000)
+        # Poll with page.evaluate: wait_for_function compiles its predicate with eval inside the page,
+        # which the page's Content-Security-Policy (no 'unsafe-eval') refuses whenever it has to poll.
+        deadline = time.monotonic() + 60
+        while not self.page.evaluate("Boolean(window.diplograph && window.diplograph.ready === true)"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{path.name}: the network did not report ready within 60 s")
+            self.page.wait_for_timeout(50)
         return self.page
 
     def hover_node(self, node_id: str):

@@ -129,3 +129,18 @@ def test_build_failing_midway_leaves_no_temporary_folder(tmp_path, monkeypatch):
         build(Project(root), out)
     assert not list(root.glob("out.tmp-*")) and not list(root.glob("out.old-*"))
     assert snapshot(out) == {"previous.txt": b"previous build"}
+
+
+def test_build_merges_every_graph_and_reconciles_other_iris(tmp_path):
+    # A second relationship written with other IRIs for shared entities (a test fixture) is
+    # merged by the build: its states and people are rewritten to the canonical IRIs.
+    root = copy_project(tmp_path / "project")
+    shutil.copy(FIXTURES / "merge" / "china-kazakhstan.ttl", root / "graphs" / "china-kazakhstan.ttl")
+    report = build(Project(root), root / "out")
+    merge = json.loads((root / "out" / "merge-report.json").read_text(encoding="utf-8"))
+    assert report.merge is not None and report.merge.rewrites
+    assert {r["to"] for r in merge["rewrites"]} >= {
+        "https://w3id.org/diplograph/id/state/CHN",
+        "https://w3id.org/diplograph/id/person/xi-jinping",
+    }
+    assert "source/china-kazakhstan" in (root / "out" / "dataset.nq").read_text(encoding="utf-8")

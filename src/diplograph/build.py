@@ -53,10 +53,11 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from diplograph.errors import DiplographError, EmptyInputError, display_path
 from diplograph.infer import InferenceResult, materialise
 from diplograph.loading import load_graph
+from diplograph.merge import MergeReport, merge_sources
 from diplograph.namespaces import bind_prefixes, graph_iri, shorten
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
-from diplograph.store import DEFAULT_STORE, add_graph, load_project_dataset, new_dataset, plain_graph
+from diplograph.store import LoadedDataset, DEFAULT_STORE, add_graph, new_dataset, plain_graph
 from diplograph.validate import ValidationReport, ValidationResult, validate_loaded
 
 __all__ = [
@@ -138,6 +139,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     inference: InferenceResult | None = field(default=None, repr=False)
     network: bool = False
+    merge: MergeReport | None = field(default=None, repr=False)
 
     @property
     def total_seconds(self) -> float:
@@ -162,7 +164,7 @@ def build(
     timer = _Timer(seconds, progress)
 
     with timer("load"):
-        loaded = load_project_dataset(project, store=store)
+        loaded, merge_report = _load_merged(project, store)
         shapes = _load_shapes(project)
         triples_asserted = _distinct_triples(loaded.dataset)
     with timer("validate"):
@@ -181,7 +183,7 @@ def build(
         answers = [(q, run_query(loaded.dataset, q)) for q in named if not q.is_check]
     with timer("write"):
         add_graph(loaded.dataset, graph_iri("shapes"), shapes)
-        files, network = _write_atomically(out, loaded.dataset, report, answers)
+        files, network = _write_atomically(out, loaded.dataset, report, answers, merge_report)
 
     return BuildReport(
         out_dir=out,
@@ -198,6 +200,7 @@ def build(
         seconds=seconds,
         inference=inference,
         network=network,
+        merge=merge_report,
     )
 
 
@@ -220,6 +223,23 @@ class _Timer:
 
     def __exit__(self, *exc) -> None:
         self.seconds[self.stage] = time.perf_counter() - self.started
+
+
+def _load_merged(project: Project, store) -> tuple[LoadedDataset, MergeReport]:
+    """Merge every source graph with the reference graphs (entities reconciled by key, see
+    :mod:`diplograph.merge`) and add the ontology: the dataset every later stage works on."""
+    if not project.source_files:
+        raise EmptyInputError(project.graphs_dir, "folder holds no *.ttl source graphs")
+    merged = merge_sources(project.source_files, project.reference_files, store=store)
+    ontology = bind_prefixes(Graph())
+    for path in project.ontology_files:
+        ontology += load_graph(path)
+    add_graph(merged.dataset, graph_iri("ontology"), ontology)
+    files = {info.graph: Path(info.file) for info in merged.report.sources}
+    files[graph_iri("ontology")] = (
+        project.ontology_files[0] if len(project.ontology_files) == 1 else project.ontology_dir
+    )
+    return LoadedDataset(merged.dataset, files, store=str(store)), merged.report
 
 
 def _load_shapes(project: Project) -> Graph:
@@ -305,12 +325,13 @@ def _network_writer():
     return write_network_html
 
 
-def _write_files(folder: Path, dataset: Dataset, report: ValidationReport, answers) -> bool:
+def _write_files(folder: Path, dataset: Dataset, report: ValidationReport, answers, merge_report) -> bool:
     export = _export_dataset(dataset)
     export.serialize(destination=folder / "dataset.trig", format="trig", encoding="utf-8")
     export.serialize(destination=folder / "dataset.nq", format="nquads", encoding="utf-8")
     bind_prefixes(report.report_graph).serialize(destination=folder / "validation-report.ttl", format="turtle")
     (folder / "validation-report.txt").write_text(_report_text(report), encoding="utf-8")
+    (folder / "merge-report.json").write_text(merge_report.to_json(times=False), encoding="utf-8")
     (folder / "queries").mkdir()
     for query, result in answers:
         (folder / "queries" / f"{query.name}.csv").write_text(to_csv(result), encoding="utf-8", newline="")
@@ -322,12 +343,14 @@ def _write_files(folder: Path, dataset: Dataset, report: ValidationReport, answe
     return True
 
 
-def _write_atomically(out: Path, dataset: Dataset, report: ValidationReport, answers) -> tuple[tuple[Path, ...], bool]:
+def _write_atomically(
+    out: Path, dataset: Dataset, report: ValidationReport, answers, merge_report: MergeReport
+) -> tuple[tuple[Path, ...], bool]:
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
     try:
-        network = _write_files(tmp, dataset, report, answers)
+        network = _write_files(tmp, dataset, report, answers, merge_report)
         files = tuple(sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file()))
         _swap(tmp, out)
     except BaseException:

@@ -130,17 +130,19 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
     return _report_from(report_graph, shapes)
 
 
-def validate_project(project: Project, files: Sequence[Path | str] | None = None) -> ValidationReport:
+def validate_project(
+    project: Project, files: Sequence[Path | str] | None = None, store: object = "rdflib"
+) -> ValidationReport:
     """Validate a project's source graphs (``files``, default ``graphs/*.ttl``) and reference graphs.
 
-    Loads everything with :func:`diplograph.store.load_project_dataset` on the
-    pure-rdflib store, validates the union of the reference and source graphs
+    Loads everything with :func:`diplograph.store.load_project_dataset` on ``store`` (default the
+    pure-rdflib store; any store spec works, since pyshacl always gets a plain copy), validates the union of the reference and source graphs
     against ``ontology/shapes/*.ttl`` with the ontology mixed in, and sets each
     result's ``source_file`` to the file whose graph describes the focus node
     (source graphs first, then reference graphs, then the ontology).
     Raises :mod:`diplograph.errors` input errors for unreadable or missing files.
     """
-    loaded = load_project_dataset(project, files, store="rdflib", include_shapes=True)
+    loaded = load_project_dataset(project, files, store=store, include_shapes=True)
     return validate_loaded(project, loaded, plain_graph(loaded.dataset, [graph_iri("shapes")]))
 
 

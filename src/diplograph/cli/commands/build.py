@@ -51,9 +51,9 @@ def build(
         typer.echo(f"{plural(len(err.problems), 'check violation')}; out/ left as it was", err=True)
         raise typer.Exit(1)
 
-    table = Table(title=f"Built {display_path(report.out_dir)}", title_justify="left")
-    table.add_column("")
-    table.add_column("", justify="right")
+    table = Table(title=f"Built {display_path(report.out_dir)}/", title_justify="left")
+    table.add_column("what")
+    table.add_column("how much", justify="right")
     table.add_row("named graphs", str(report.graphs))
     table.add_row("triples asserted", str(report.triples_asserted))
     table.add_row("triples inferred", str(report.triples_inferred))
@@ -61,6 +61,8 @@ def build(
     table.add_row("checks run", str(report.checks_run))
     table.add_row("queries run", str(report.queries_run))
     table.add_row("files written", str(len(report.files)))
+    table.add_row("entities reconciled", str(len(report.merge.rewrites)) if report.merge else "0")
+    table.add_row("merge conflicts", str(len(report.merge.conflicts)) if report.merge else "0")
     for stage, seconds in report.seconds.items():
         table.add_row(f"time: {stage}", f"{seconds:.2f} s")
     table.add_row("time: total", f"{report.total_seconds:.2f} s")

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app, console, plural, term
 from diplograph.errors import display_path
 from diplograph.project import Project
@@ -18,6 +19,9 @@ def infer(
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", help="Write the inferred triples to this TriG file (graph/inferred).", show_default=False
     ),
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
 ) -> None:
     """Run OWL-RL reasoning (owlrl) on the ontology, reference and source graphs.
 
@@ -29,7 +33,7 @@ def infer(
     from diplograph.namespaces import graph_iri
     from diplograph.store import load_project_dataset
 
-    loaded = load_project_dataset(Project.find())
+    loaded = load_project_dataset(Project.find(), store=open_store(store, db, endpoint))
     result = materialise(loaded)
     table = Table(title="OWL-RL inference", title_justify="left")
     table.add_column("")

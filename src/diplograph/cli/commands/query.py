@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Optional
 
 import typer
 from rich.table import Table
 
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app, console, plural, term
 from diplograph.errors import QueryError, UsageError, display_path
 from diplograph.project import Project
-from diplograph.store import DEFAULT_STORE, STORES
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -24,7 +26,9 @@ def query(
     fmt: str = typer.Option("table", "--format", "-f", help=f"Output format: {', '.join(FORMATS)} (json: SPARQL 1.1 results JSON)."),
     infer: bool = typer.Option(False, "--infer", help="Include OWL-RL inferred triples (graph/inferred); slower."),
     list_: bool = typer.Option(False, "--list", help="List the named queries with their summaries and exit."),
-    store: str = typer.Option(DEFAULT_STORE, "--store", help=f"Store to load into: {', '.join(STORES)}."),
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
 ) -> None:
     """Ask the graph a question in SPARQL.
 
@@ -46,7 +50,7 @@ def query(
         target = sparql if sparql is not None else find_query(name, project.queries_dir)
         from diplograph.store import load_project_dataset
 
-        loaded = load_project_dataset(project, store=store)
+        loaded = load_project_dataset(project, store=open_store(store, db, endpoint))
         if infer:
             from diplograph.infer import materialise
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from typing import Optional
+
 import typer
 from rich.table import Table
 
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app, console, term
 from diplograph.project import Project
 
@@ -12,6 +17,9 @@ from diplograph.project import Project
 @app.command()
 def stats(
     top: int = typer.Option(10, "--top", help="How many of the most connected entities to show.", min=0),
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
 ) -> None:
     """Count instances per class and triples per named graph, and rank entities by connections.
 
@@ -22,7 +30,7 @@ def stats(
     from diplograph.stats import stats as compute
     from diplograph.store import load_project_dataset
 
-    result = compute(load_project_dataset(Project.find()), top=top)
+    result = compute(load_project_dataset(Project.find(), store=open_store(store, db, endpoint)), top=top)
     out = console()
     graphs = Table(title="Triples per named graph", title_justify="left")
     graphs.add_column("graph")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 from diplograph.cli.app import app, console, plural
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 
@@ -14,7 +18,11 @@ from rich.table import Table
 from diplograph.namespaces import shorten
 
 @app.command()
-def summary() -> None:
+def summary(
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
+) -> None:
     """Load the ontology and every graph, and count what they hold.
 
     Prints the number of triples in each named graph (with the file it came
@@ -23,7 +31,7 @@ def summary() -> None:
     from diplograph.store import load_project_dataset
     from diplograph.summary import summarise
 
-    result = summarise(load_project_dataset(Project.find()))
+    result = summarise(load_project_dataset(Project.find(), store=open_store(store, db, endpoint)))
     out = console()
     graphs = Table(title="Named graphs", title_justify="left")
     graphs.add_column("graph")

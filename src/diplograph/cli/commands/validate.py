@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from diplograph.cli.app import app, console, plural, result_line, results_table
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import UsageError
 from diplograph.project import Project
 
@@ -29,6 +30,9 @@ def validate(
     info: bool = typer.Option(
         False, "--info", help="Also list informational notes (statements that carry an editor's dg:note)."
     ),
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
@@ -41,7 +45,8 @@ def validate(
     """
     from diplograph.validate import validate_project
 
-    report = validate_project(Project.find(), files or None)
+    spec = open_store(store, db, endpoint)
+    report = validate_project(Project.find(), files or None, store=spec)
     shown = [r for r in report.results if info or r.severity != "Info"]
     if output not in ("auto", "table", "lines"):
         raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
@@ -58,5 +63,4 @@ def validate(
         + f" in {plural(report.graphs_checked, 'graph')}, {plural(report.shapes_checked, 'shape')}"
     )
     raise typer.Exit(0 if report.conforms else 1)
-
 

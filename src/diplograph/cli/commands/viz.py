@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app
 from diplograph.errors import display_path
 from diplograph.project import Project
@@ -27,6 +28,9 @@ def viz(
         show_default=False,
     ),
     radius: int = typer.Option(1, "--radius", min=0, help="With --focus: how many steps around the entity to draw."),
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
 ) -> None:
     """Write the network of states, people, organisations, events and the relationship as HTML.
 
@@ -42,6 +46,6 @@ def viz(
         parse_until(until)  # a bad date fails before anything is loaded
     project = Project.find()
     target = output if output is not None else project.out_dir / "network.html"
-    loaded = load_project_dataset(project)
+    loaded = load_project_dataset(project, store=open_store(store, db, endpoint))
     path = write_network_html(loaded.dataset, target, focus=focus, until=until, radius=radius)
     typer.echo(f"wrote {display_path(path)}")

@@ -1,0 +1,67 @@
+"""Options shared by every command that reads the dataset: where it is stored.
+
+Use them in a command like this::
+
+    from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+
+    @app.command()
+    def mycommand(
+        store: Optional[str] = STORE_OPTION,
+        db: Optional[Path] = DB_OPTION,
+        endpoint: Optional[str] = ENDPOINT_OPTION,
+    ) -> None:
+        spec = open_store(store, db, endpoint)
+        loaded = load_project_dataset(Project.find(), store=spec)
+
+``open_store`` only checks the combination and (for ``--endpoint``) that the
+server answers; errors are :mod:`diplograph.errors` exceptions the CLI turns
+into one ``error:`` line and exit status 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from diplograph.store import ALL_STORES, StoreSpec, store_spec
+
+__all__ = ["DB_OPTION", "ENDPOINT_OPTION", "STORE_OPTION", "open_store"]
+
+STORE_OPTION = typer.Option(
+    None,
+    "--store",
+    help=(
+        f"Where the dataset lives: {', '.join(ALL_STORES)}. memory (default): Oxigraph in memory; "
+        "rdflib: pure-Python reference store; oxigraph: Oxigraph on disk (--db); "
+        "sparql: a SPARQL 1.1 server (--endpoint). Default: oxigraph with --db, sparql with --endpoint, else memory."
+    ),
+    metavar="KIND",
+    show_default=False,
+)
+DB_OPTION = typer.Option(
+    None,
+    "--db",
+    help="Folder of an Oxigraph database (created if missing); kept between commands and synced with the files.",
+    metavar="PATH",
+    show_default=False,
+)
+ENDPOINT_OPTION = typer.Option(
+    None,
+    "--endpoint",
+    help="URL of a SPARQL 1.1 query service holding the project's graphs (upload them with `diplograph push`).",
+    metavar="URL",
+    show_default=False,
+)
+
+
+def open_store(store: str | None = None, db: Path | None = None, endpoint: str | None = None) -> StoreSpec:
+    """Check ``--store``/``--db``/``--endpoint`` and return the :class:`~diplograph.store.StoreSpec` to load with.
+
+    With ``--endpoint`` the server is asked ``ASK {}`` once, so an unreachable
+    server is reported (naming the URL) before any work starts.
+    """
+    spec = store_spec(store, db, endpoint)
+    if spec.kind == "sparql":
+        spec.endpoint_urls().ping()
+    return spec
