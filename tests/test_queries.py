@@ -47,6 +47,7 @@ from diplograph.queries import (
 )
 from diplograph.store import (
     STORES,
+    StoreSpec,
     add_graph,
     load_project_dataset,
     new_dataset,
@@ -81,10 +82,25 @@ def golden(name: str) -> tuple[list[str], list[tuple[str, ...]]]:
 # --- datasets --------------------------------------------------------------------
 
 
+#: Every store the named queries must answer identically on: Oxigraph in memory, rdflib, and
+#: Oxigraph on disk (a fresh database folder per use).
+TEST_STORES = (*STORES, "oxigraph")
+
+
+def _spec(store: str, tmp_path_factory):
+    """The store argument for ``store``: an on-disk Oxigraph needs a folder of its own."""
+    if store == "oxigraph":
+        return StoreSpec(kind="oxigraph", db=tmp_path_factory.mktemp("oxigraph") / "db")
+    return store
+
+
 @pytest.fixture(scope="session")
-def seed(request) -> dict:
+def seed(tmp_path_factory) -> dict:
     """The project dataset (ontology, reference graphs, seed) on each store, built once."""
-    return {store: load_project_dataset(Project(ROOT), store=store).dataset for store in STORES}
+    return {
+        store: load_project_dataset(Project(ROOT), store=_spec(store, tmp_path_factory)).dataset
+        for store in TEST_STORES
+    }
 
 
 @pytest.fixture(scope="session")
@@ -109,10 +125,10 @@ def inferred_graph() -> Graph:
 
 
 @pytest.fixture(scope="session")
-def with_inference(inferred_graph: Graph) -> dict:
+def with_inference(inferred_graph: Graph, tmp_path_factory) -> dict:
     datasets = {}
-    for store in STORES:
-        dataset = load_project_dataset(Project(ROOT), store=store).dataset
+    for store in TEST_STORES:
+        dataset = load_project_dataset(Project(ROOT), store=_spec(store, tmp_path_factory)).dataset
         add_graph(dataset, graph_iri("inferred"), inferred_graph)
         datasets[store] = dataset
     return datasets
@@ -154,7 +170,7 @@ def test_header_is_complete(query: NamedQuery):
 
 
 @pytest.mark.parametrize("query", ALL_QUERIES, ids=lambda q: q.name)
-@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("store", TEST_STORES)
 def test_query_returns_the_columns_its_header_promises(query: NamedQuery, store: str, seed: dict):
     # Also on rdflib for the queries it answers wrongly: the columns are right, only the rows are not.
     assert run_query(seed[store], query).columns == query.returns
@@ -188,7 +204,7 @@ def test_rdflib_wrong_answer_is_the_measured_one(seed: dict):
 
 def _inference_params():
     for query in INFERENCE:
-        for store in STORES:
+        for store in TEST_STORES:
             yield pytest.param(query, store, id=f"{query.name}-{store}")
 
 
@@ -212,7 +228,7 @@ def test_checks_find_nothing_in_the_inferred_dataset_either(check: NamedQuery, w
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda q: q.name)
-@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("store", TEST_STORES)
 def test_check_finds_nothing_in_the_seed(check: NamedQuery, store: str, seed: dict):
     assert run_query(seed[store], check).rows == ()
 
