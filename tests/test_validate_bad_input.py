@@ -77,3 +77,21 @@ def test_the_project_itself_conforms():
     result = run_validate()
     assert result.returncode == 0, result.stdout[-2000:]
     assert result.stdout.strip().splitlines()[-1].startswith("conforms: 0 violations")
+
+
+def test_cross_entity_checks_run_in_validate(tmp_path):
+    # A second node for the China–Azerbaijan pair: SHACL sees nothing wrong with either node on its
+    # own; queries/checks/duplicate-relationship-violation.rq does.
+    bad = write(tmp_path, "duplicate.ttl", PREFIXES + """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<https://w3id.org/diplograph/id/relationship/CHN-AZE-again> a dg:BilateralRelationship ;
+    rdfs:label "China and Azerbaijan (again)" ;
+    dg:party <https://w3id.org/diplograph/id/state/AZE> , <https://w3id.org/diplograph/id/state/CHN> ;
+    prov:wasDerivedFrom <https://w3id.org/diplograph/id/source/china-azerbaijan-2024> ;
+    prov:wasAttributedTo <https://w3id.org/diplograph/id/source/china-azerbaijan-2024/author> ;
+    dg:evidence <https://w3id.org/diplograph/id/source/china-azerbaijan-2024/sentence/2-1> ;
+    dg:modality dg:ReportedFact .
+""")
+    result = run_validate("graphs/china-azerbaijan-2024.ttl", str(bad))
+    assert result.returncode == 1, result.stdout
+    assert "[duplicate-relationship-violation.rq]" in result.stdout

@@ -35,6 +35,7 @@ __all__ = [
     "ValidationResult",
     "count_shapes",
     "meta_validate_shapes",
+    "check_results",
     "undeclared_terms",
     "validate_graph",
     "validate_loaded",
@@ -146,11 +147,15 @@ def validate_project(
     return validate_loaded(project, loaded, plain_graph(loaded.dataset, [graph_iri("shapes")]))
 
 
-def validate_loaded(project: Project, loaded: LoadedDataset, shapes: Graph) -> ValidationReport:
+def validate_loaded(
+    project: Project, loaded: LoadedDataset, shapes: Graph, *, checks: bool = True
+) -> ValidationReport:
     """Validate the reference and source graphs of an already loaded dataset (see :func:`validate_project`).
 
-    Besides the SHACL shapes, reports dg: terms the ontology does not declare, and runs the
-    ontology checks on the ontology graph. The build job calls this on the dataset it builds.
+    Besides the SHACL shapes, reports dg: terms the ontology does not declare, runs the ontology
+    checks on the ontology graph and (with ``checks``) the cross-entity checks in
+    ``queries/checks/*-violation.rq``, whose rows are violations. The build job calls this on the
+    dataset it builds (and runs the checks as a stage of its own).
     """
     ds = loaded.dataset
     data_names = loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference")
@@ -162,6 +167,8 @@ def validate_loaded(project: Project, loaded: LoadedDataset, shapes: Graph) -> V
     located = _locate(report.results, loaded, [*data_names, graph_iri("ontology")])
     ontology = plain_graph(ds, [graph_iri("ontology")])
     undeclared = _locate(undeclared_terms(plain_graph(ds, data_names), ontology), loaded, data_names)
+    if checks:
+        undeclared += _locate(check_results(ds, project), loaded, data_names)
     report = dataclasses.replace(
         report,
         conforms=report.conforms and not undeclared,
@@ -170,6 +177,38 @@ def validate_loaded(project: Project, loaded: LoadedDataset, shapes: Graph) -> V
     )
     return _with_ontology_checks(report, project, ontology)
 
+
+def check_results(dataset, project: Project) -> tuple[ValidationResult, ...]:
+    """Run every check in ``queries/checks/`` on ``dataset``: each row is a problem.
+
+    The first column names the focus node; the check's severity (``violation`` or ``warning``)
+    is the result's; its summary, with the row's values, is the message.
+    """
+    from diplograph.queries import list_queries, run_query  # queries do not depend on validation
+
+    if not project.queries_dir.is_dir():
+        return ()
+    results = []
+    for check in (q for q in list_queries(project.queries_dir) if q.is_check):
+        answer = run_query(dataset, check)
+        for row in answer.rows:
+            cells = ", ".join(f"{c}={v}" for c, v in zip(answer.columns, row, strict=True) if v is not None)
+            results.append(
+                ValidationResult(
+                    focus_node=row[0] if row else URIRef(check.path.as_uri()),
+                    path=None,
+                    value=None,
+                    message=f"{check.summary} ({cells}) [{check.path.name}]",
+                    severity="Warning" if check.severity == "warning" else "Violation",
+                    source_shape=URIRef(check.path.resolve().as_uri()),
+                    constraint_component=CHECK_RULE,
+                )
+            )
+    return tuple(results)
+
+
+#: What a cross-entity check result names as the rule that fired.
+CHECK_RULE = URIRef("https://w3id.org/diplograph/ns#CheckQueryRule")
 
 #: What an undeclared-term result names as the rule that fired.
 UNDECLARED_TERM_RULE = URIRef("https://w3id.org/diplograph/ns#DeclaredTermRule")
