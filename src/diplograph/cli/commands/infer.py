@@ -36,7 +36,7 @@ def infer(
     loaded = load_project_dataset(Project.find(), store=open_store(store, db, endpoint))
     result = materialise(loaded)
     table = Table(title="OWL-RL inference", title_justify="left")
-    table.add_column("")
+    table.add_column("what")
     table.add_column("triples", justify="right")
     for key in ("asserted", "produced", *DROP_REASONS, "kept"):
         label = f"dropped: {key}" if key in DROP_REASONS else key
