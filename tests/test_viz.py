@@ -89,7 +89,7 @@ def test_large_graph_gets_a_precomputed_layout_and_no_physics(tmp_path):
 
 
 def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
-    import diplograph.viz as viz
+    import diplograph.files as files
 
     target = tmp_path / "network.html"
     target.write_text("old", encoding="utf-8")
@@ -98,7 +98,7 @@ def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(viz.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(OSError):
         render_html(G, target)
     assert target.read_text(encoding="utf-8") == "old"

@@ -56,8 +56,21 @@ from diplograph.loading import load_graph
 from diplograph.merge import MergeReport, merge_sources
 from diplograph.namespaces import bind_prefixes, graph_iri, shorten
 from diplograph.project import Project
-from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
-from diplograph.store import LoadedDataset, DEFAULT_STORE, add_graph, new_dataset, plain_graph
+from diplograph.queries import (
+    NamedQuery,
+    QueryResult,
+    list_queries,
+    run_query,
+    to_csv,
+    to_json,
+)
+from diplograph.store import (
+    DEFAULT_STORE,
+    LoadedDataset,
+    add_graph,
+    new_dataset,
+    plain_graph,
+)
 from diplograph.validate import ValidationReport, ValidationResult, validate_loaded
 
 __all__ = [

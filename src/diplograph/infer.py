@@ -99,7 +99,6 @@ Engines: ``"owlrl"`` only for now (:data:`ENGINES`). A faster engine (the Rust
 from __future__ import annotations
 
 import contextlib
-
 import time
 from collections import Counter
 from dataclasses import dataclass, field

@@ -30,6 +30,7 @@ from diplograph.errors import (
     PathNotFoundError,
     UnsupportedFormatError,
 )
+from diplograph.files import NotUtf8, decode_utf8
 from diplograph.namespaces import bind_prefixes
 
 __all__ = [
@@ -143,16 +144,12 @@ def _format_for(path: Path, formats: dict[str, str], *, other: dict[str, str], o
 
 def _read_text(path: Path) -> str:
     """Read ``path`` as UTF-8, naming the line of the first byte that is not."""
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return decode_utf8(path.read_bytes())  # a byte-order mark is legal but not Turtle: dropped
+    except NotUtf8 as bad:
         raise EncodingError(
-            path, line, f"byte 0x{data[exc.start]:02x} at column {column} is not UTF-8; save the file as UTF-8"
+            path, bad.line, f"byte 0x{bad.byte:02x} at column {bad.column} is not UTF-8; save the file as UTF-8"
         ) from None
-    return text.removeprefix("\ufeff")  # a byte-order mark is legal but not Turtle
 
 
 def _parse_into(target: Graph, path: Path, fmt: str) -> None:

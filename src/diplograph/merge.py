@@ -75,22 +75,41 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as _DEFAULT_GRAPH
 from rdflib.term import Node
 
-from diplograph.errors import DiplographError, InputError, InputErrors, UsageError, display_path
+from diplograph.errors import (
+    DiplographError,
+    InputError,
+    InputErrors,
+    UsageError,
+    display_path,
+)
+from diplograph.files import write_atomically
 from diplograph.loading import DATASET_FORMATS, load_dataset_file, load_graph
-from diplograph.namespaces import DG, FOAF, GRAPH, ID, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, WD, XSD, shorten
+from diplograph.namespaces import (
+    DG,
+    FOAF,
+    GRAPH,
+    ID,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    WD,
+    XSD,
+    shorten,
+)
 from diplograph.store import DEFAULT_STORE, new_dataset
 
 __all__ = [
@@ -420,7 +439,7 @@ def write_merged(result: MergeResult, path: Path | str, report_path: Path | str 
     if report_path is not None:
         texts.append((Path(report_path), result.report.to_json()))
     for target, content in texts:
-        _write_atomically(target, content)
+        write_atomically(target, content)
 
 
 # --- reading -------------------------------------------------------------------
@@ -1079,13 +1098,3 @@ def _label(idx: _Index, node: Node) -> str | None:
     return english[0] if english else None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

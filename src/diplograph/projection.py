@@ -67,7 +67,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from diplograph.errors import UsageError
 from diplograph.namespaces import DCTERMS, DG, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD

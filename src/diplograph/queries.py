@@ -64,6 +64,7 @@ from diplograph.errors import (
     PathNotFoundError,
     QueryError,
 )
+from diplograph.files import NotUtf8, decode_utf8
 
 __all__ = [
     "CHECKS_DIR",
@@ -340,19 +341,15 @@ def to_json(result: QueryResult) -> str:
 
 
 def _read_utf8(path: Path) -> str:
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return decode_utf8(path.read_bytes())
+    except NotUtf8 as bad:
         raise QueryError(
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            f"byte 0x{bad.byte:02x} is not UTF-8; save the file as UTF-8",
             path=path,
-            line=line,
-            column=column,
+            line=bad.line,
+            column=bad.column,
         ) from None
-    return text.removeprefix("\ufeff")
 
 
 def _parse_header(path: Path, text: str) -> dict[str, tuple[str, int]]:

@@ -27,14 +27,16 @@ import argparse
 import csv
 import datetime as _dt
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+
+from diplograph.errors import InputError
+from diplograph.files import write_atomically
+from diplograph.namespaces import DG, ID
 
 __all__ = [
     "GRAPH_STEMS",
@@ -46,8 +48,6 @@ __all__ = [
 
 # Namespaces (src/diplograph/namespaces.py did not exist when this module was written;
 # values copied from notes/CONVENTIONS.md).
-DG = Namespace("https://w3id.org/diplograph/ns#")
-ID = Namespace("https://w3id.org/diplograph/id/")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
@@ -110,7 +110,7 @@ _DATE_PATTERNS = (
 )
 
 
-class ReferenceDataError(Exception):
+class ReferenceDataError(InputError):
     """A reference input is missing or malformed.
 
     ``str(error)`` is ``"{file}:{line}: {problem}"`` (or ``"{file}: {problem}"`` when no line
@@ -123,6 +123,9 @@ class ReferenceDataError(Exception):
         self.problem = problem
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {problem}")
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 # --------------------------------------------------------------------------- reading CSV
@@ -617,21 +620,6 @@ def serialize_reference_graph(graph: Graph) -> str:
     return prefixes + "\n" + "\n".join(blocks)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_reference_graphs(shared_reference_dir: Path, curated_dir: Path, out_dir: Path) -> list[Path]:
@@ -646,7 +634,7 @@ def write_reference_graphs(shared_reference_dir: Path, curated_dir: Path, out_di
     for stem in GRAPH_STEMS:
         text = _header(stem, shared_reference_dir, curated_dir) + serialize_reference_graph(graphs[stem])
         path = out_dir / f"{stem}.ttl"
-        _write_atomic(path, text.encode("utf-8"))
+        write_atomically(path, text)
         written.append(path)
     return written
 

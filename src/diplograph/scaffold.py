@@ -12,9 +12,7 @@ a scaffold may use from the reference graph.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 
 from diplograph.errors import UsageError, display_path
+from diplograph.files import write_atomically
 from diplograph.loading import load_graph
 from diplograph.namespaces import DG, RDF, RDFS
 from diplograph.sources import read_source_text
@@ -98,7 +97,7 @@ def scaffold_relationship(
             raise UsageError(f"{display_path(source_file)}: not UTF-8 ({exc.reason})") from None
     stem = output.stem
     content = _render(code_a, code_b, states, stem, source_title, source_url, source_file, text)
-    _write_atomically(output, content)
+    write_atomically(output, content)
     return ScaffoldResult(output, stem, "-".join(sorted((code_a, code_b))), len(text.sentences) if text else 0)
 
 
@@ -349,13 +348,3 @@ def _close(code: str, states: dict[str, str]) -> str:
     return ", ".join(f"{c} ({states[c]})" for c in found) if found else "none"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

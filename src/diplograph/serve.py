@@ -36,9 +36,9 @@ for servers without the GSP), so pushing twice leaves the same data.
 from __future__ import annotations
 
 import gc
-import math
 import http.client
 import http.server
+import math
 import queue
 import re
 import shutil

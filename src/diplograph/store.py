@@ -53,13 +53,11 @@ rdflib's form.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from io import BytesIO
-from urllib.parse import urlencode
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -79,7 +77,13 @@ from diplograph.errors import (
     UsageError,
     display_path,
 )
-from diplograph.loading import DATASET_FORMATS, expand_paths, load_dataset_file, load_graph
+from diplograph.files import write_atomically
+from diplograph.loading import (
+    DATASET_FORMATS,
+    expand_paths,
+    load_dataset_file,
+    load_graph,
+)
 from diplograph.namespaces import GRAPH, bind_prefixes, graph_iri
 from diplograph.project import Project
 
@@ -549,7 +553,7 @@ def _sync_disk(dataset: Dataset, db: Path, items: list[_Item], errors: list[Inpu
         kept[str(item.name)] = {"files": fingerprint, "graphs": sorted(str(n) for n in filled)}
         graph_files.update(filled)
     store.flush()
-    _write_json_atomically(manifest_path, {"version": 1, "graphs": kept})
+    write_atomically(manifest_path, json.dumps({"version": 1, "graphs": kept}, indent=1, sort_keys=True))
     return graph_files
 
 
@@ -587,15 +591,6 @@ def _check_remote(endpoint: Endpoint, items: list[_Item], errors: list[InputErro
     return graph_files
 
 
-def _write_json_atomically(path: Path, value: object) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(value, out, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _source_paths(project: Project, files: Sequence[Path | str] | None, errors: list[InputError]) -> list[Path]:

@@ -184,7 +184,10 @@ def check_results(dataset, project: Project) -> tuple[ValidationResult, ...]:
     The first column names the focus node; the check's severity (``violation`` or ``warning``)
     is the result's; its summary, with the row's values, is the message.
     """
-    from diplograph.queries import list_queries, run_query  # queries do not depend on validation
+    from diplograph.queries import (  # queries do not depend on validation
+        list_queries,
+        run_query,
+    )
 
     if not project.queries_dir.is_dir():
         return ()

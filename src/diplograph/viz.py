@@ -35,14 +35,14 @@ import datetime as _dt
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 
-from diplograph.projection import NODE_KINDS, as_of, focus as focus_on, project, short_label
+from diplograph.files import write_atomically
+from diplograph.projection import NODE_KINDS, as_of, project, short_label
+from diplograph.projection import focus as focus_on
 
 __all__ = [
     "EDGE_COLOURS",
@@ -337,24 +337,9 @@ def render_html(
     }
     # One pass over the template: nothing substituted is searched for placeholders again.
     page = re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _PAGE)
-    return _write_atomic(Path(path), page)
+    return write_atomically(path, page)
 
 
-def _write_atomic(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the page is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def write_network_html(

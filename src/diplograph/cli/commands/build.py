@@ -27,7 +27,8 @@ def build(
     Exit status: 0 built, 1 the data does not conform (violations table, out/
     untouched), 2 an input file is missing or unreadable.
     """
-    from diplograph.build import STAGES, ChecksFailedError, NonConformingError, build as run_build
+    from diplograph.build import STAGES, ChecksFailedError, NonConformingError
+    from diplograph.build import build as run_build
 
     out_console = console()
     try:

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app, console, plural, term
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Optional
 
 import typer
 from rich.table import Table
 
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app, console, plural, term
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import QueryError, UsageError, display_path
 from diplograph.project import Project
 
@@ -36,7 +35,14 @@ def query(
     with --infer also the inferred triples). Exit status: 0 ok, 2 unknown
     query name, SPARQL syntax error or unreadable query file.
     """
-    from diplograph.queries import find_query, list_queries, run_query, to_csv, to_json, to_tsv
+    from diplograph.queries import (
+        find_query,
+        list_queries,
+        run_query,
+        to_csv,
+        to_json,
+        to_tsv,
+    )
 
     project = Project.find()
     if list_:

@@ -11,6 +11,7 @@ from diplograph.cli.app import app
 from diplograph.errors import PathNotFoundError, display_path
 from diplograph.project import SHARED_ENV, Project
 
+
 @app.command()
 def reference(
     shared: Optional[Path] = typer.Option(
@@ -32,7 +33,9 @@ def reference(
     shared_dir = shared or project.shared_reference_dir
     if not shared_dir.is_dir():
         raise PathNotFoundError(shared_dir, "no such folder (the shared reference tables)")
-    from diplograph.reference import write_reference_graphs  # lazy: only this command needs it
+    from diplograph.reference import (
+        write_reference_graphs,  # lazy: only this command needs it
+    )
 
     written = write_reference_graphs(shared_dir, project.curated_reference_dir, out or project.reference_dir)
     for path in written:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Optional
 
 import typer
 from rich.table import Table
 
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app, console, term
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.project import Project
 
 

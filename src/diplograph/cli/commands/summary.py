@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-
 from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.table import Table
 
 from diplograph.cli.app import app, console, plural
 from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
+from diplograph.namespaces import shorten
 from diplograph.project import Project
 
-from rich.table import Table
-
-from diplograph.namespaces import shorten
 
 @app.command()
 def summary(

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.cli.app import app
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 

@@ -1,0 +1,62 @@
+"""Reading and writing files safely: never a half-written output, always a named bad byte.
+
+Every command that writes a file goes through :func:`write_atomically` (a temporary file in the
+same folder, then an atomic rename), so an interrupted run leaves the previous file intact.
+:func:`decode_utf8` names the line and column of the first byte that is not UTF-8, for the
+typed errors of the modules that read user files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["NotUtf8", "decode_utf8", "write_atomically"]
+
+
+def write_atomically(path: Path | str, content: str | bytes, *, mode: int = 0o644) -> Path:
+    """Write ``content`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Text is written as UTF-8 with ``\\n`` line ends. ``mode`` is applied before the rename
+    (mkstemp creates files readable by their owner only; outputs are meant to be shared).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+@dataclass(frozen=True)
+class NotUtf8(Exception):
+    """The first byte that is not UTF-8: its value and its 1-based line and column."""
+
+    byte: int
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"byte 0x{self.byte:02x} at line {self.line}, column {self.column} is not UTF-8"
+
+
+def decode_utf8(data: bytes) -> str:
+    """Decode ``data`` as UTF-8 (a leading byte-order mark dropped), or raise :class:`NotUtf8`."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise NotUtf8(data[exc.start], line, column) from None
+    return text.removeprefix("\ufeff")
