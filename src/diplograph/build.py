@@ -164,13 +164,15 @@ def build(
     out_dir: Path | str | None = None,
     store: str = DEFAULT_STORE,
     progress: Callable[[str], None] | None = None,
+    engine: str = "reference",
 ) -> BuildReport:
     """Run the whole pipeline on ``project`` and write ``out_dir`` (default ``project.out_dir``).
 
     Raises :class:`NonConformingError` or :class:`ChecksFailedError` (exit 1)
     for data that fails validation or a check, the input errors of
     :mod:`diplograph.errors` (exit 2) for unreadable files or queries. On any
-    error, ``out_dir`` is left as it was.
+    error, ``out_dir`` is left as it was. ``engine`` picks validation and reasoning engines:
+    "reference" (pyshacl, owlrl) or "fast" (:mod:`diplograph.fast_shacl`, :mod:`diplograph.fast_rules`).
     """
     out = Path(out_dir) if out_dir is not None else project.out_dir
     seconds: dict[str, float] = {}
@@ -181,7 +183,7 @@ def build(
         shapes = _load_shapes(project)
         triples_asserted = _distinct_triples(loaded.dataset)
     with timer("validate"):
-        report = validate_loaded(project, loaded, shapes, checks=False)  # checks: next stage
+        report = validate_loaded(project, loaded, shapes, checks=False, engine=engine)  # checks: next stage
         if not report.conforms:
             raise NonConformingError(report)
     with timer("checks"):
@@ -191,7 +193,7 @@ def build(
         if failures:
             raise ChecksFailedError(failures)
     with timer("infer"):
-        inference = materialise(loaded)
+        inference = materialise(loaded, engine=engine)
     with timer("queries"):
         answers = [(q, run_query(loaded.dataset, q)) for q in named if not q.is_check]
     with timer("write"):

@@ -118,8 +118,9 @@ __all__ = [
     "materialise",
 ]
 
-#: Reasoners :func:`infer` can run.
-ENGINES: tuple[str, ...] = ("owlrl",)
+#: Reasoners :func:`infer` can run: "owlrl" (also called "reference") and "fast" (SPARQL rules on
+#: Oxigraph, :mod:`diplograph.fast_rules`, the same kept triples).
+ENGINES: tuple[str, ...] = ("owlrl", "reference", "fast")
 
 #: Reasons a triple owlrl produced is not kept, in the order they are tested.
 DROP_REASONS: tuple[str, ...] = (
@@ -202,6 +203,11 @@ def infer(asserted: Graph, ontology: Graph, engine: str = "owlrl", prune: bool =
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown inference engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    if engine == "fast":
+        from diplograph.fast_rules import infer_fast
+
+        return infer_fast(asserted, ontology)
+    engine = "owlrl"
     import owlrl  # import here: it is slow to import and only reasoning needs it
 
     started = time.perf_counter()
@@ -250,7 +256,7 @@ def infer(asserted: Graph, ontology: Graph, engine: str = "owlrl", prune: bool =
     )
 
 
-def materialise(loaded: LoadedDataset, engine: str = "owlrl", prune: bool = True) -> InferenceResult:
+def materialise(loaded: LoadedDataset, engine: str = "reference", prune: bool = True) -> InferenceResult:
     """Infer from ``loaded``'s ontology, reference and source graphs; store the result in ``graph/inferred``.
 
     Any previous ``graph/inferred`` is replaced (so rerunning gives the same

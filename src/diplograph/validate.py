@@ -30,6 +30,7 @@ from diplograph.project import Project
 from diplograph.store import LoadedDataset, load_project_dataset, plain_graph
 
 __all__ = [
+    "ENGINES",
     "SEVERITIES",
     "ValidationReport",
     "ValidationResult",
@@ -41,6 +42,10 @@ __all__ = [
     "validate_loaded",
     "validate_project",
 ]
+
+#: Validation engines: "reference" (pyshacl) and "fast" (SHACL compiled to SPARQL on Oxigraph,
+#: :mod:`diplograph.fast_shacl`, same results; unsupported shapes fall back to pyshacl).
+ENGINES: tuple[str, ...] = ("reference", "fast")
 
 #: Severity names, most severe first (the order results are sorted in).
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
@@ -132,7 +137,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
 
 
 def validate_project(
-    project: Project, files: Sequence[Path | str] | None = None, store: object = "rdflib"
+    project: Project, files: Sequence[Path | str] | None = None, store: object = "rdflib", engine: str = "reference"
 ) -> ValidationReport:
     """Validate a project's source graphs (``files``, default ``graphs/*.ttl``) and reference graphs.
 
@@ -144,22 +149,24 @@ def validate_project(
     Raises :mod:`diplograph.errors` input errors for unreadable or missing files.
     """
     loaded = load_project_dataset(project, files, store=store, include_shapes=True)
-    return validate_loaded(project, loaded, plain_graph(loaded.dataset, [graph_iri("shapes")]))
+    return validate_loaded(project, loaded, plain_graph(loaded.dataset, [graph_iri("shapes")]), engine=engine)
 
 
 def validate_loaded(
-    project: Project, loaded: LoadedDataset, shapes: Graph, *, checks: bool = True
+    project: Project, loaded: LoadedDataset, shapes: Graph, *, checks: bool = True, engine: str = "reference"
 ) -> ValidationReport:
     """Validate the reference and source graphs of an already loaded dataset (see :func:`validate_project`).
 
     Besides the SHACL shapes, reports dg: terms the ontology does not declare, runs the ontology
     checks on the ontology graph and (with ``checks``) the cross-entity checks in
     ``queries/checks/*-violation.rq``, whose rows are violations. The build job calls this on the
-    dataset it builds (and runs the checks as a stage of its own).
+    dataset it builds (and runs the checks as a stage of its own). ``engine`` is one of
+    :data:`ENGINES` (an unknown one is a :class:`~diplograph.errors.UsageError`).
     """
+    validate = _engine(engine)
     ds = loaded.dataset
     data_names = loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference")
-    report = validate_graph(
+    report = validate(
         plain_graph(ds, data_names),
         shapes,
         plain_graph(ds, [graph_iri("ontology")]),
@@ -288,6 +295,19 @@ def count_shapes(shapes: Graph) -> int:
 
 
 # --- helpers -----------------------------------------------------------------
+
+
+def _engine(engine: str):
+    """The function that validates with ``engine`` (see :data:`ENGINES`)."""
+    if engine == "reference":
+        return validate_graph
+    if engine == "fast":
+        from diplograph.fast_shacl import validate_fast
+
+        return validate_fast
+    from diplograph.errors import UsageError
+
+    raise UsageError(f"unknown validation engine {engine!r}; choose one of: {', '.join(ENGINES)}")
 
 
 def _report_from(report_graph: Graph, shapes: Graph) -> ValidationReport:

@@ -18,6 +18,10 @@ from diplograph.store import DEFAULT_STORE, STORES
 def build(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder to write. Default: out/ in the project.", show_default=False),
     store: str = typer.Option(DEFAULT_STORE, "--store", help=f"Store to load into: {', '.join(STORES)}."),
+    engine: str = typer.Option(
+        "reference", "--engine",
+        help="Engines for validation and reasoning: reference (pyshacl, owlrl) or fast (SPARQL on Oxigraph, same results).",
+    ),
 ) -> None:
     """Load every graph, validate, infer, run every named query, and write out/.
 
@@ -37,7 +41,7 @@ def build(
             def progress(stage: str) -> None:
                 status.update(f"{stage} ({STAGES.index(stage) + 1}/{len(STAGES)})…")
 
-            report = run_build(Project.find(), out, store=store, progress=progress)
+            report = run_build(Project.find(), out, store=store, progress=progress, engine=engine)
     except NonConformingError as err:
         out_console.print(results_table([r for r in err.report.results if r.severity == "Violation"]))
         typer.echo(

@@ -33,6 +33,10 @@ def validate(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    engine: str = typer.Option(
+        "reference", "--engine",
+        help="Validation engine: reference (pyshacl) or fast (the shapes compiled to SPARQL on Oxigraph, same results; shapes it cannot compile are checked by pyshacl).",
+    ),
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
@@ -46,7 +50,7 @@ def validate(
     from diplograph.validate import validate_project
 
     spec = open_store(store, db, endpoint)
-    report = validate_project(Project.find(), files or None, store=spec)
+    report = validate_project(Project.find(), files or None, store=spec, engine=engine)
     shown = [r for r in report.results if info or r.severity != "Info"]
     if output not in ("auto", "table", "lines"):
         raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")

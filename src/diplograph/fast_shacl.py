@@ -1,0 +1,833 @@
+"""SHACL compiled to SPARQL and answered by Oxigraph: the fast validation engine.
+
+:func:`validate_fast` gives the same :class:`~diplograph.validate.ValidationReport` as
+:func:`diplograph.validate.validate_graph` (pyshacl, the reference engine): the same set of
+(focus node, result path, value, source shape, constraint component, severity), messages from
+``sh:message``. The data graph and the ontology are copied once into an in-memory
+``pyoxigraph.Store`` (one N-Triples serialisation, parsed by Oxigraph with blank node labels
+kept), and every shape with a target becomes one SPARQL ``SELECT`` per property shape (a
+``UNION`` of one branch per constraint) returning focus node, value and which constraint failed.
+
+``sh:targetClass`` and ``sh:class`` reach instances of subclasses through the
+``rdfs:subClassOf`` triples of data and ontology together, as pyshacl does with ``ont_graph``.
+
+Supported (:data:`SUPPORTED_PARAMETERS`): targets ``sh:targetClass``, ``sh:targetNode``,
+``sh:targetSubjectsOf``, ``sh:targetObjectsOf`` (and implicit class targets); paths: IRIs,
+``sh:inversePath``, ``sh:alternativePath``, sequences, ``sh:zeroOrMorePath``,
+``sh:oneOrMorePath``, ``sh:zeroOrOnePath``; constraints ``sh:minCount``, ``sh:maxCount``,
+``sh:datatype`` (with pyshacl's ill-typed-literal rule), ``sh:class``, ``sh:nodeKind``,
+``sh:in``, ``sh:hasValue``, ``sh:pattern`` (+ ``sh:flags``), ``sh:minLength``,
+``sh:maxLength``, ``sh:minInclusive``/``sh:maxInclusive``/``sh:minExclusive``/``sh:maxExclusive``,
+``sh:languageIn``, ``sh:uniqueLang``, ``sh:lessThan``, ``sh:lessThanOrEquals`` (pairs
+compared in Python with rdflib's ordering, as pyshacl does), ``sh:not``, ``sh:and``, ``sh:or``,
+``sh:node`` (of shapes built from these, with ``sh:minCount``/``sh:maxCount`` 0–2 on nested
+property shapes), ``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``
+(not disjoint), and ``sh:sparql`` SELECT constraints that bind ``$this`` in a triple pattern.
+
+Anything else (``sh:xone``, ``sh:closed``, ``sh:equals``, ``sh:disjoint``, SPARQL targets,
+``sh:qualifiedValueShapesDisjoint`` …) makes its top-level shape *fall back*: pyshacl validates
+that shape alone (a shapes graph holding just the unsupported shapes); :func:`unsupported_shapes`
+lists them and the report's :attr:`FastReport.fallback_shapes` / ``notes`` say which ran where.
+
+Literal identity: Oxigraph hands plain literals back as ``"x"^^xsd:string`` and stores numbers,
+dates … in canonical form (``"01"^^xsd:integer`` comes back ``"1"``). Results are converted back
+to rdflib's form: plain literals without datatype, and reported values are mapped back to the
+data graph's own literal where Oxigraph canonicalised it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from diplograph.namespaces import SH
+from diplograph.validate import ValidationReport, ValidationResult, count_shapes
+
+__all__ = [
+    "SUPPORTED_PARAMETERS",
+    "FastReport",
+    "from_ox",
+    "load_oxigraph",
+    "unsupported_shapes",
+    "validate_fast",
+]
+
+# --- what is compiled ----------------------------------------------------------
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_VALUE_PARAMS = (
+    SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minLength, SH.maxLength,
+    SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.languageIn,
+    SH["not"], SH["and"], SH["or"], SH.node,
+)
+_PROPERTY_ONLY = (
+    SH.minCount, SH.maxCount, SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape,
+    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.sparql,
+)
+#: Constraint parameters :func:`validate_fast` compiles to SPARQL.
+SUPPORTED_PARAMETERS: frozenset[URIRef] = frozenset((*_VALUE_PARAMS, *_PROPERTY_ONLY, SH.hasValue, SH.property))
+# Parameters that are not constraints (ignored) and parameters known to be constraints.
+_NON_CONSTRAINT = frozenset(
+    (RDF.type, SH.path, SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group,
+     SH.defaultValue, SH.deactivated, SH.flags, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
+     SH.targetObjectsOf, RDFS.label, RDFS.comment, SH.qualifiedValueShapesDisjoint, SH.ignoredProperties)
+)
+_SH = str(SH)
+
+_COMPONENT = {
+    "minCount": SH.MinCountConstraintComponent, "maxCount": SH.MaxCountConstraintComponent,
+    "datatype": SH.DatatypeConstraintComponent, "class": SH.ClassConstraintComponent,
+    "nodeKind": SH.NodeKindConstraintComponent, "in": SH.InConstraintComponent,
+    "hasValue": SH.HasValueConstraintComponent, "pattern": SH.PatternConstraintComponent,
+    "minLength": SH.MinLengthConstraintComponent, "maxLength": SH.MaxLengthConstraintComponent,
+    "minInclusive": SH.MinInclusiveConstraintComponent, "maxInclusive": SH.MaxInclusiveConstraintComponent,
+    "minExclusive": SH.MinExclusiveConstraintComponent, "maxExclusive": SH.MaxExclusiveConstraintComponent,
+    "languageIn": SH.LanguageInConstraintComponent, "uniqueLang": SH.UniqueLangConstraintComponent,
+    "not": SH.NotConstraintComponent, "and": SH.AndConstraintComponent, "or": SH.OrConstraintComponent,
+    "node": SH.NodeConstraintComponent, "lessThan": SH.LessThanConstraintComponent,
+    "lessThanOrEquals": SH.LessThanOrEqualsConstraintComponent,
+    "qualifiedMinCount": SH.QualifiedMinCountConstraintComponent,
+    "qualifiedMaxCount": SH.QualifiedMaxCountConstraintComponent,
+    "sparql": SH.SPARQLConstraintComponent,
+}
+
+# Components whose results carry no sh:value in pyshacl.
+_NO_VALUE = frozenset(("minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedMinCount", "qualifiedMaxCount"))
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+# Datatypes whose literals can be ill-typed and are checked the way pyshacl does (see _bad_literals).
+_NO_CHECK = {str(XSD.string), str(RDF.langString), str(RDFS.Literal), str(RDFS.Datatype)}
+# Lexical forms certainly well typed for rdflib (anything else is checked with rdflib itself).
+_SURELY_OK = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+    str(XSD.boolean): re.compile(r"true|false|1|0"),
+}
+
+
+class Unsupported(Exception):
+    """A constraint this compiler does not translate (the shape falls back to pyshacl)."""
+
+
+@dataclass(frozen=True)
+class FastReport(ValidationReport):
+    """A :class:`~diplograph.validate.ValidationReport` with what the fast engine did.
+
+    ``fallback_shapes`` are the top-level shapes pyshacl validated (see :func:`unsupported_shapes`),
+    ``notes`` say so in words; ``seconds`` maps "load", "sparql" and "fallback" to their times.
+    """
+
+    fallback_shapes: tuple[Node, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+# --- moving terms between rdflib and Oxigraph ------------------------------------
+
+
+def load_oxigraph(*graphs: Graph, store: ox.Store | None = None) -> ox.Store:
+    """Copy rdflib ``graphs`` into (the default graph of) an Oxigraph ``store`` (a new in-memory one by default).
+
+    One N-Triples serialisation per graph, parsed by Oxigraph keeping blank node labels, so a
+    blank node has the same label in both libraries.
+    """
+    store = ox.Store() if store is None else store
+    for graph in graphs:
+        if not len(graph):
+            continue
+        text = graph.serialize(format="nt", encoding="utf-8")
+        store.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False, lenient=True))
+    return store
+
+
+def from_ox(term) -> Node:
+    """An Oxigraph term as rdflib writes it: ``xsd:string`` literals become plain literals."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected Oxigraph term {term!r}")
+
+
+def _sparql(node: Node) -> str:
+    """An rdflib term in SPARQL syntax (blank nodes are not allowed: callers avoid them)."""
+    if isinstance(node, BNode):
+        raise Unsupported(f"blank node {node} as a constant")
+    return node.n3()
+
+
+def _canonical(literals: Iterable[Literal]) -> dict[Literal, Literal]:
+    """Map each literal to the form Oxigraph stores it in (``"01"^^xsd:integer`` -> ``"1"``)."""
+    literals = list(dict.fromkeys(literals))
+    if not literals:
+        return {}
+    graph = Graph()
+    for i, lit in enumerate(literals):
+        graph.add((URIRef(f"urn:x-k:{i}"), RDF.value, lit))
+    scratch = load_oxigraph(graph)
+    back = {}
+    for quad in scratch:
+        back[literals[int(quad.subject.value.rsplit(":", 1)[1])]] = from_ox(quad.object)
+    return back
+
+
+# --- reading the shapes graph -----------------------------------------------------
+
+
+def _list(shapes: Graph, node: Node) -> list[Node]:
+    return list(Collection(shapes, node))
+
+
+def _one(shapes: Graph, node: Node, param: URIRef) -> Node | None:
+    return shapes.value(node, param)
+
+
+def _top_level(shapes: Graph) -> list[Node]:
+    """Shapes with a target (explicit, SPARQL-based, or implicit class target), not deactivated."""
+    found: dict[Node, None] = {}
+    for param in (*_TARGETS, SH.target):
+        for s in shapes.subjects(param, None):
+            found[s] = None
+    for cls in (RDFS.Class, OWL.Class):
+        for s in shapes.subjects(RDF.type, cls):
+            if (s, RDF.type, SH.NodeShape) in shapes or (s, RDF.type, SH.PropertyShape) in shapes:
+                found[s] = None
+    return [s for s in found if not _deactivated(shapes, s)]
+
+
+def _deactivated(shapes: Graph, node: Node) -> bool:
+    value = shapes.value(node, SH.deactivated)
+    return value is not None and value.toPython() is True
+
+
+def _shape_closure(shapes: Graph, node: Node) -> set[Node]:
+    """The shape and every shape it uses (property shapes, sh:node, logical members, qualified)."""
+    seen: set[Node] = set()
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        todo.extend(shapes.objects(n, SH.property))
+        for p in (SH.node, SH["not"], SH.qualifiedValueShape):
+            todo.extend(shapes.objects(n, p))
+        for p in (SH["and"], SH["or"], SH.xone):
+            for lst in shapes.objects(n, p):
+                todo.extend(_list(shapes, lst))
+    return seen
+
+
+# --- the compiler -------------------------------------------------------------------
+
+
+class _Compiler:
+    """Turns shapes into SPARQL over a store holding data + ontology."""
+
+    def __init__(self, shapes: Graph, subclasses: dict[str, set[str]], bad: list[ox.Literal]) -> None:
+        self.shapes = shapes
+        self.subclasses = subclasses
+        self.bad = bad
+        self.counter = 0
+
+    def var(self, base: str) -> str:
+        self.counter += 1
+        return f"?{base}{self.counter}"
+
+    # paths
+
+    def path(self, node: Node) -> str:
+        g = self.shapes
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if (alt := g.value(node, SH.alternativePath)) is not None:
+            return "(" + "|".join(self.path(p) for p in _list(g, alt)) + ")"
+        if (inv := g.value(node, SH.inversePath)) is not None:
+            return f"^({self.path(inv)})"
+        for param, op in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+            if (inner := g.value(node, param)) is not None:
+                return f"({self.path(inner)}){op}"
+        if g.value(node, RDF.first) is not None:
+            return "(" + "/".join(self.path(p) for p in _list(g, node)) + ")"
+        raise Unsupported(f"property path {node}")
+
+    # targets
+
+    def classes(self, cls: Node) -> str:
+        if isinstance(cls, BNode):
+            raise Unsupported("sh:class of a blank node")
+        subs = self.subclasses.get(str(cls), set()) | {str(cls)}
+        return " ".join(f"<{c}>" for c in sorted(subs))
+
+    def target(self, shape: Node, this: str = "?this") -> str:
+        g = self.shapes
+        branches = []
+        if (shape, SH.target, None) in g:
+            raise Unsupported("SPARQL-based target (sh:target)")
+        classes = list(g.objects(shape, SH.targetClass))
+        if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
+            classes.append(shape)
+        for cls in classes:
+            t = self.var("t")
+            branches.append(f"{{ {this} a {t} . VALUES {t} {{ {self.classes(cls)} }} }}")
+        nodes = list(g.objects(shape, SH.targetNode))
+        if nodes:
+            branches.append(f"{{ VALUES {this} {{ {' '.join(_sparql(n) for n in nodes)} }} }}")
+        for p in g.objects(shape, SH.targetSubjectsOf):
+            branches.append(f"{{ {this} {_sparql(p)} [] }}")
+        for p in g.objects(shape, SH.targetObjectsOf):
+            branches.append(f"{{ [] {_sparql(p)} {this} }}")
+        if not branches:
+            raise Unsupported("no target")
+        return f"{{ SELECT DISTINCT {this} WHERE {{ {' UNION '.join(branches)} }} }}"
+
+    # value conditions: a SPARQL expression true iff ``v`` conforms
+
+    def value_tests(self, shape: Node, v: str, nested: bool) -> list[tuple[str, str]]:
+        """(component name, condition) for each value constraint of ``shape`` on node ``v``."""
+        g = self.shapes
+        tests = []
+        for cls in g.objects(shape, SH["class"]):
+            t = self.var("t")
+            tests.append(("class", f"EXISTS {{ {v} a {t} . VALUES {t} {{ {self.classes(cls)} }} }}"))
+        for dt in g.objects(shape, SH.datatype):
+            tests.append(("datatype", self.datatype_test(dt, v)))
+        for kind in g.objects(shape, SH.nodeKind):
+            tests.append(("nodeKind", _node_kind(kind, v)))
+        for lst in g.objects(shape, SH["in"]):
+            members = _list(g, lst)
+            tests.append(("in", "(" + " || ".join(f"sameTerm({v}, {_sparql(m)})" for m in members) + ")"
+                          if members else "false"))
+        for pattern in g.objects(shape, SH.pattern):
+            flags = g.value(shape, SH.flags)
+            args = f", {Literal(str(flags)).n3()}" if flags is not None else ""
+            tests.append(("pattern", f"(!isBlank({v}) && REGEX(STR({v}), {Literal(str(pattern)).n3()}{args}))"))
+        for param, op in ((SH.minLength, ">="), (SH.maxLength, "<=")):
+            for n in g.objects(shape, param):
+                tests.append((str(param)[len(_SH):], f"(!isBlank({v}) && STRLEN(STR({v})) {op} {int(n)})"))
+        for param, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="), (SH.minExclusive, ">"),
+                          (SH.maxExclusive, "<")):
+            for bound in g.objects(shape, param):
+                tests.append((str(param)[len(_SH):], f"COALESCE({v} {op} {_sparql(bound)}, false)"))
+        for lst in g.objects(shape, SH.languageIn):
+            langs = [str(x) for x in _list(g, lst)]
+            ranges = " || ".join(f"LANGMATCHES(LANG({v}), {Literal(x).n3()})" for x in langs) or "false"
+            tests.append(("languageIn", f"(isLiteral({v}) && LANG({v}) != \"\" && ({ranges}))"))
+        for other in g.objects(shape, SH["not"]):
+            tests.append(("not", f"!({self.conforms(other, v)})"))
+        for lst in g.objects(shape, SH["and"]):
+            tests.append(("and", "(" + " && ".join(self.conforms(m, v) for m in _list(g, lst)) + ")"))
+        for lst in g.objects(shape, SH["or"]):
+            members = _list(g, lst)
+            tests.append(("or", "(" + " || ".join(self.conforms(m, v) for m in members) + ")" if members else "false"))
+        for other in g.objects(shape, SH.node):
+            tests.append(("node", self.conforms(other, v)))
+        if nested:
+            for hv in g.objects(shape, SH.hasValue):
+                tests.append(("hasValue", f"sameTerm({v}, {_sparql(hv)})"))
+        return tests
+
+    def datatype_test(self, dt: Node, v: str) -> str:
+        if dt == RDFS.Literal:
+            return f"isLiteral({v})"
+        test = f"(isLiteral({v}) && datatype({v}) = {_sparql(dt)}"
+        bad = [b for b in self.bad if b.datatype.value == str(dt)]
+        if bad:
+            test += " && !(" + " || ".join(f"sameTerm({v}, {b})" for b in bad) + ")"
+        return test + ")"
+
+    def conforms(self, shape: Node, v: str) -> str:
+        """Expression: node ``v`` conforms to the (nested) ``shape``."""
+        g = self.shapes
+        if _deactivated(g, shape):
+            return "true"
+        self.check_params(shape, nested=True)
+        parts = [test for _name, test in self.value_tests(shape, v, nested=True)]
+        for prop in g.objects(shape, SH.property):
+            parts.append(self.property_conforms(prop, v))
+        if g.value(shape, SH.path) is not None:  # a property shape used as a node-level shape
+            parts.append(self.property_conforms(shape, v))
+        return "(" + " && ".join(parts) + ")" if parts else "true"
+
+    def property_conforms(self, prop: Node, focus: str) -> str:
+        g = self.shapes
+        if _deactivated(g, prop):
+            return "true"
+        self.check_params(prop, nested=True)
+        for param in (SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape, SH.sparql):
+            if (prop, param, None) in g:
+                raise Unsupported(f"{param} inside a logical constraint")
+        path = self.path(g.value(prop, SH.path))
+        parts = []
+        for n in g.objects(prop, SH.minCount):
+            parts.append(self.count_test(focus, path, int(n), at_least=True))
+        for n in g.objects(prop, SH.maxCount):
+            parts.append(self.count_test(focus, path, int(n), at_least=False))
+        for hv in g.objects(prop, SH.hasValue):
+            parts.append(f"EXISTS {{ {focus} {path} {_sparql(hv)} }}")
+        x = self.var("x")
+        tests = [t for _n, t in self.value_tests(prop, x, nested=False)]
+        if tests:
+            parts.append(f"NOT EXISTS {{ {focus} {path} {x} . FILTER(!({' && '.join(tests)})) }}")
+        return "(" + " && ".join(parts) + ")" if parts else "true"
+
+    def count_test(self, focus: str, path: str, n: int, at_least: bool) -> str:
+        a, b, c = self.var("a"), self.var("b"), self.var("c")
+        if at_least:
+            if n <= 0:
+                return "true"
+            if n == 1:
+                return f"EXISTS {{ {focus} {path} {a} }}"
+            if n == 2:
+                return f"EXISTS {{ {focus} {path} {a} . {focus} {path} {b} . FILTER(!sameTerm({a}, {b})) }}"
+        else:
+            if n == 0:
+                return f"NOT EXISTS {{ {focus} {path} {a} }}"
+            if n == 1:
+                return f"NOT EXISTS {{ {focus} {path} {a} . {focus} {path} {b} . FILTER(!sameTerm({a}, {b})) }}"
+            if n == 2:
+                return (f"NOT EXISTS {{ {focus} {path} {a} . {focus} {path} {b} . {focus} {path} {c} . "
+                        f"FILTER(!sameTerm({a}, {b}) && !sameTerm({a}, {c}) && !sameTerm({b}, {c})) }}")
+        raise Unsupported(f"count {n} inside a logical constraint")
+
+    def check_params(self, shape: Node, nested: bool) -> None:
+        for p in set(self.shapes.predicates(shape, None)):
+            if p in _NON_CONSTRAINT or p in SUPPORTED_PARAMETERS:
+                continue
+            if str(p).startswith(_SH):
+                raise Unsupported(f"{p}")
+        if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) not in (None, Literal(False)):
+            raise Unsupported("sh:qualifiedValueShapesDisjoint true")
+
+    # top-level queries
+
+    def node_query(self, shape: Node) -> str | None:
+        """Node-level constraints of a top-level shape (value node = focus node)."""
+        self.check_params(shape, nested=False)
+        tests = self.value_tests(shape, "?this", nested=True)
+        if not tests:
+            return None
+        return f"SELECT ?this ?c WHERE {{ {self.target(shape)} {_failing(tests)} }}"
+
+    def property_query(self, owner: Node, prop: Node) -> tuple[str | None, list[tuple]]:
+        """One SELECT for a property shape; plus the extra work (lessThan pairs, SPARQL constraints)."""
+        g = self.shapes
+        self.check_params(prop, nested=False)
+        path = self.path(g.value(prop, SH.path))
+        target = self.target(owner)
+        branches = []
+        for n in g.objects(prop, SH.minCount):
+            n = int(n)
+            if n == 1:
+                branches.append(f"{{ {target} FILTER NOT EXISTS {{ ?this {path} ?any }} BIND(\"minCount\" AS ?c) }}")
+            elif n > 1:
+                branches.append(
+                    f"{{ {{ SELECT ?this (COUNT(DISTINCT ?w) AS ?n) WHERE {{ {target} OPTIONAL {{ ?this {path} ?w }} }} "
+                    f"GROUP BY ?this }} FILTER(?n < {n}) BIND(\"minCount\" AS ?c) }}"
+                )
+        for n in g.objects(prop, SH.maxCount):
+            n = int(n)
+            if n == 0:
+                branches.append(f"{{ {target} FILTER EXISTS {{ ?this {path} ?any }} BIND(\"maxCount\" AS ?c) }}")
+            else:
+                branches.append(
+                    f"{{ {{ SELECT ?this (COUNT(DISTINCT ?w) AS ?n) WHERE {{ {target} ?this {path} ?w }} "
+                    f"GROUP BY ?this }} FILTER(?n > {n}) BIND(\"maxCount\" AS ?c) }}"
+                )
+        for hv in g.objects(prop, SH.hasValue):
+            branches.append(f"{{ {target} FILTER NOT EXISTS {{ ?this {path} {_sparql(hv)} }} BIND(\"hasValue\" AS ?c) }}")
+        tests = self.value_tests(prop, "?v", nested=False)
+        if tests:
+            branches.append(f"{{ SELECT DISTINCT ?this ?v ?c WHERE {{ {target} ?this {path} ?v . {_failing(tests)} }} }}")
+        for flag in g.objects(prop, SH.uniqueLang):
+            if flag.toPython() is True:
+                branches.append(
+                    f"{{ SELECT DISTINCT ?this ?c WHERE {{ {target} ?this {path} ?v1 . ?this {path} ?v2 . "
+                    f"FILTER(!sameTerm(?v1, ?v2) && LANG(?v1) != \"\" && LCASE(LANG(?v1)) = LCASE(LANG(?v2))) "
+                    f"BIND(LCASE(LANG(?v1)) AS ?lang) BIND(\"uniqueLang\" AS ?c) }} }}"
+                )
+        qshape = g.value(prop, SH.qualifiedValueShape)
+        if qshape is not None:
+            ok = self.conforms(qshape, "?w")
+            counted = (f"{{ SELECT ?this (COUNT(DISTINCT ?w) AS ?n) WHERE {{ {target} "
+                       f"OPTIONAL {{ ?this {path} ?w FILTER({ok}) }} }} GROUP BY ?this }}")
+            for param, op, name in ((SH.qualifiedMinCount, "<", "qualifiedMinCount"),
+                                    (SH.qualifiedMaxCount, ">", "qualifiedMaxCount")):
+                for n in g.objects(prop, param):
+                    branches.append(f"{{ {counted} FILTER(?n {op} {int(n)}) BIND(\"{name}\" AS ?c) }}")
+        extra: list[tuple] = []
+        for param in (SH.lessThan, SH.lessThanOrEquals):
+            for other in g.objects(prop, param):
+                extra.append(("pairs", str(param)[len(_SH):],
+                              f"SELECT DISTINCT ?this ?v ?o WHERE {{ {target} ?this {path} ?v . ?this {_sparql(other)} ?o }}"))
+        for constraint in g.objects(prop, SH.sparql):
+            extra.append(("sparql", constraint, self.sparql_constraint(constraint, target)))
+        query = f"SELECT ?this ?v ?c ?lang WHERE {{ {' UNION '.join(branches)} }}" if branches else None
+        return query, extra
+
+    def sparql_constraint(self, constraint: Node, target: str) -> str:
+        g = self.shapes
+        if _deactivated(g, constraint):
+            return ""
+        select = g.value(constraint, SH.select)
+        if select is None:
+            raise Unsupported("sh:sparql without sh:select")
+        for p in g.predicates(constraint, None):
+            if p not in (RDF.type, SH.select, SH.message, SH.deactivated):
+                raise Unsupported(f"sh:sparql with {p}")
+        text = str(select)
+        if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text) or not re.search(r"\$this\s+<", text):
+            raise Unsupported("sh:sparql using pre-bound variables other than $this in a triple pattern")
+        if re.search(r"\bPREFIX\b|\bBASE\b|\bVALUES\b|\bMINUS\b|\bSERVICE\b", text, re.I):
+            raise Unsupported("sh:sparql with PREFIX, VALUES, MINUS or SERVICE")
+        text = text.replace("$this", "?this")
+        return f"SELECT ?this ?value WHERE {{ {target} {{ {text} }} }}"
+
+
+def _failing(tests: list[tuple[str, str]]) -> str:
+    """Bind ``?c`` to the name of each test that fails (one row per failing test), in one pass."""
+    names = " ".join(Literal(f"{name}#{i}").n3() for i, (name, _t) in enumerate(tests))
+    cases = " || ".join(
+        f"(?c = {Literal(f'{name}#{i}').n3()} && !COALESCE({test}, false))" for i, (name, test) in enumerate(tests)
+    )
+    return f"VALUES ?c {{ {names} }} FILTER({cases})"
+
+
+def _node_kind(kind: Node, v: str) -> str:
+    tests = {
+        SH.IRI: f"isIRI({v})", SH.BlankNode: f"isBlank({v})", SH.Literal: f"isLiteral({v})",
+        SH.BlankNodeOrIRI: f"!isLiteral({v})", SH.BlankNodeOrLiteral: f"!isIRI({v})",
+        SH.IRIOrLiteral: f"!isBlank({v})",
+    }
+    if kind not in tests:
+        raise Unsupported(f"sh:nodeKind {kind}")
+    return tests[kind]
+
+
+# --- public functions ---------------------------------------------------------------
+
+
+def unsupported_shapes(shapes: Graph) -> list[Node]:
+    """Top-level shapes (with a target) that :func:`validate_fast` hands to pyshacl, each with a reason.
+
+    Returns the shape nodes, sorted; :func:`unsupported_reasons` gives why.
+    """
+    return sorted(unsupported_reasons(shapes), key=str)
+
+
+def unsupported_reasons(shapes: Graph) -> dict[Node, str]:
+    """Map each top-level shape the compiler cannot translate to the reason."""
+    compiler = _Compiler(shapes, {}, [])
+    reasons = {}
+    for shape in _top_level(shapes):
+        try:
+            _compile_shape(compiler, shape)
+        except Unsupported as exc:
+            reasons[shape] = str(exc)
+    return reasons
+
+
+def _compile_shape(compiler: _Compiler, shape: Node) -> list[tuple]:
+    """The queries for one top-level shape: (kind, property shape or None, query, extra)."""
+    g = compiler.shapes
+    plans = []
+    is_property = g.value(shape, SH.path) is not None
+    if is_property:
+        query, extra = compiler.property_query(shape, shape)
+        plans.append(("property", shape, query, extra))
+        return plans
+    query = compiler.node_query(shape)
+    if query is not None:
+        plans.append(("node", shape, query, []))
+    for prop in g.objects(shape, SH.property):
+        if _deactivated(g, prop):
+            continue
+        query, extra = compiler.property_query(shape, prop)
+        plans.append(("property", prop, query, extra))
+    return plans
+
+
+def validate_fast(data: Graph, shapes: Graph, ontology: Graph | None = None) -> FastReport:
+    """Validate ``data`` against ``shapes`` with SPARQL on Oxigraph; same results as pyshacl.
+
+    ``ontology`` is loaded with the data (as pyshacl's ``ont_graph`` is mixed in), so
+    ``sh:targetClass`` and ``sh:class`` see ``rdfs:subClassOf``. Shapes the compiler cannot
+    translate are validated by pyshacl, one shapes graph holding just them (see
+    :func:`unsupported_shapes`). All three arguments are plain rdflib ``Graph``\\ s; none is changed.
+    """
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    store = load_oxigraph(data, *([ontology] if ontology is not None else []))
+    seconds["load"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
+    results: list[ValidationResult] = []
+    fallback: dict[Node, str] = {}
+    originals = _Originals(data, ontology)
+    for shape in _top_level(shapes):
+        try:
+            plans = _compile_shape(compiler, shape)
+        except Unsupported as exc:
+            fallback[shape] = str(exc)
+            continue
+        for kind, node, query, extra in plans:
+            results.extend(_run(store, shapes, kind, node, query, extra, originals))
+    seconds["sparql"] = time.perf_counter() - started
+
+    notes = []
+    if fallback:
+        started = time.perf_counter()
+        results.extend(_fallback(data, shapes, ontology, list(fallback)))
+        seconds["fallback"] = time.perf_counter() - started
+        for shape, reason in sorted(fallback.items(), key=lambda kv: str(kv[0])):
+            notes.append(f"{_short(shape)} validated by pyshacl: {reason}")
+    results.sort(key=ValidationResult.sort_key)
+    report = FastReport(
+        conforms=not any(r.severity == "Violation" for r in results),
+        results=tuple(results),
+        shapes_checked=count_shapes(shapes),
+        fallback_shapes=tuple(sorted(fallback, key=str)),
+        notes=tuple(notes),
+        seconds=seconds,
+    )
+    return dataclasses.replace(report, report_graph=_report_graph(report))
+
+
+# --- running -----------------------------------------------------------------------
+
+
+def _short(node: Node) -> str:
+    return str(node).replace("https://w3id.org/diplograph/ns#", "dg:")
+
+
+def _subclasses(store: ox.Store) -> dict[str, set[str]]:
+    """For each class, every class below it (reflexive-transitive rdfs:subClassOf in data + ontology)."""
+    down: dict[str, set[str]] = {}
+    for row in store.query(f"SELECT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}"):
+        sub, sup = row["sub"], row["sup"]
+        if isinstance(sub, (ox.NamedNode,)) and isinstance(sup, ox.NamedNode):
+            down.setdefault(sup.value, set()).add(sub.value)
+    closed: dict[str, set[str]] = {}
+    for cls in down:
+        seen: set[str] = set()
+        todo = [cls]
+        while todo:
+            for s in down.get(todo.pop(), ()):
+                if s not in seen:
+                    seen.add(s)
+                    todo.append(s)
+        closed[cls] = seen
+    return closed
+
+
+def _bad_literals(store: ox.Store, shapes: Graph) -> list[ox.Literal]:
+    """Literals of a datatype some ``sh:datatype`` names that pyshacl counts as not matching it (ill-typed)."""
+    datatypes = {str(d) for d in shapes.objects(None, SH.datatype) if isinstance(d, URIRef)} - _NO_CHECK
+    if not datatypes:
+        return []
+    values = ", ".join(f"<{d}>" for d in sorted(datatypes))
+    query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o)) FILTER(datatype(?o) IN ({values})) }}"
+    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+    bad = []
+    quiet = logging.getLogger("rdflib.term")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every ill-typed literal it builds
+    try:
+        for row in store.query(query):
+            lit = row["o"]
+            surely = _SURELY_OK.get(lit.datatype.value)
+            if surely is not None and surely.fullmatch(lit.value):
+                continue
+            rdf_lit = Literal(lit.value, datatype=URIRef(lit.datatype.value))
+            ill = getattr(rdf_lit, "ill_typed", None) is True
+            if ill or not DatatypeConstraintComponent._assert_actual_datatype(None, rdf_lit, rdf_lit.datatype):
+                bad.append(lit)
+    finally:
+        quiet.setLevel(level)
+    return bad
+
+
+class _Originals:
+    """Maps values Oxigraph canonicalised back to the data graph's own literals."""
+
+    def __init__(self, *graphs: Graph | None) -> None:
+        self.graphs = [g for g in graphs if g is not None]
+
+    def value(self, focus: Node, prop_values: Iterable[Node], found: Node) -> Node:
+        if not isinstance(found, Literal) or found.datatype is None:
+            return found
+        candidates = [v for v in prop_values if isinstance(v, Literal) and v.datatype == found.datatype]
+        if found in candidates:
+            return found
+        canon = _canonical(candidates)
+        for original, c in canon.items():
+            if c == found:
+                return original
+        return found
+
+    def values(self, focus: Node, predicates: list[URIRef]) -> list[Node]:
+        out = []
+        for g in self.graphs:
+            for p in predicates:
+                out.extend(g.objects(focus, p))
+        return out
+
+
+def _predicates(shapes: Graph, path: Node) -> list[URIRef]:
+    """The predicates a path may end with, forward (for mapping values back); empty if unknown."""
+    if isinstance(path, URIRef):
+        return [path]
+    alt = shapes.value(path, SH.alternativePath)
+    if alt is not None:
+        return [p for a in _list(shapes, alt) for p in _predicates(shapes, a)]
+    if shapes.value(path, RDF.first) is not None:
+        return _predicates(shapes, _list(shapes, path)[-1])
+    return []
+
+
+def _messages(shapes: Graph, node: Node) -> str:
+    return "; ".join(sorted(str(m) for m in shapes.objects(node, SH.message)))
+
+
+def _severity(shapes: Graph, node: Node) -> str:
+    sev = shapes.value(node, SH.severity)
+    return str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
+
+
+def _generic(name: str, shapes: Graph, node: Node) -> str:
+    return f"{name} constraint of {_short(node)} not satisfied"
+
+
+def _run(store, shapes, kind, node, query, extra, originals: _Originals) -> list[ValidationResult]:
+    results = []
+    severity = _severity(shapes, node)
+    message = _messages(shapes, node)
+    path = shapes.value(node, SH.path) if kind == "property" else None
+    preds = _predicates(shapes, path) if path is not None else []
+
+    def result(focus, value, name, component=None):
+        if value is not None and isinstance(value, Literal) and preds:
+            value = originals.value(focus, originals.values(focus, preds), value)
+        return ValidationResult(
+            focus_node=focus, path=path, value=value,
+            message=message or _generic(name, shapes, node), severity=severity, source_shape=node,
+            constraint_component=component or _COMPONENT[name],
+        )
+
+    if query:
+        for row in store.query(query):
+            name = row["c"].value.split("#")[0]
+            focus = from_ox(row["this"])
+            v = row["v"] if kind == "property" else row["this"]
+            if name in _NO_VALUE:
+                value = None
+            elif kind == "node":
+                value = focus
+            else:
+                value = from_ox(v) if v is not None else None
+            results.append(result(focus, value, name))
+    for item in extra:
+        if item[0] == "pairs":
+            _, name, q = item
+            for row in store.query(q):
+                focus, v, o = from_ox(row["this"]), from_ox(row["v"]), from_ox(row["o"])
+                if preds:
+                    v = originals.value(focus, originals.values(focus, preds), v)
+                if not _pair_ok(v, o, strict=(name == "lessThan")):
+                    results.append(result(focus, v, name))
+        else:
+            _, constraint, q = item
+            if not q:
+                continue
+            own = _messages(shapes, constraint)
+            for row in store.query(q):
+                focus = from_ox(row["this"])
+                value = from_ox(row["value"]) if row["value"] is not None else None
+                r = result(focus, value, "sparql")
+                if own:
+                    r = dataclasses.replace(r, message="; ".join(sorted({*r.message.split("; "), own})))
+                results.append(r)
+    return results
+
+
+def _pair_ok(value: Node, other: Node, strict: bool) -> bool:
+    """pyshacl's comparison for sh:lessThan / sh:lessThanOrEquals (rdflib ordering, strings apart)."""
+    def as_str(node):
+        if isinstance(node, URIRef):
+            return str(node), True
+        if isinstance(node, Literal) and isinstance(node.value, str):
+            return node.value, True
+        return node, False
+
+    a, a_str = as_str(value)
+    b, b_str = as_str(other)
+    if a_str != b_str:
+        return False
+    try:
+        return bool(a < b) if strict else bool(a <= b)
+    except TypeError:
+        return False
+
+
+def _fallback(data: Graph, shapes: Graph, ontology: Graph | None, shape_nodes: list[Node]) -> list[ValidationResult]:
+    """Validate ``shape_nodes`` (top-level shapes) with pyshacl, with a shapes graph holding only them."""
+    from diplograph.validate import validate_graph
+
+    wanted: set[Node] = set()
+    sub = Graph()
+    for shape in shape_nodes:
+        wanted |= _shape_closure(shapes, shape)
+    todo = list(wanted)
+    seen: set[Node] = set()
+    while todo:  # concise bounded description: follow blank nodes (lists, paths, nested shapes)
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for s, p, o in shapes.triples((n, None, None)):
+            sub.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    report = validate_graph(data, sub, ontology)
+    return [r for r in report.results if r.source_shape in wanted]
+
+
+def _report_graph(report: ValidationReport) -> Graph:
+    """A ``sh:ValidationReport`` graph for the results (as pyshacl writes one)."""
+    g = Graph()
+    g.bind("sh", SH)
+    root = BNode()
+    g.add((root, RDF.type, SH.ValidationReport))
+    g.add((root, SH.conforms, Literal(report.conforms)))
+    for r in report.results:
+        node = BNode()
+        g.add((root, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, r.focus_node))
+        if r.path is not None:
+            g.add((node, SH.resultPath, r.path))
+        if r.value is not None:
+            g.add((node, SH.value, r.value))
+        g.add((node, SH.resultMessage, Literal(r.message)))
+        g.add((node, SH.resultSeverity, SH[r.severity]))
+        g.add((node, SH.sourceShape, r.source_shape))
+        if r.constraint_component is not None:
+            g.add((node, SH.sourceConstraintComponent, r.constraint_component))
+    return g

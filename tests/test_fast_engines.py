@@ -1,0 +1,243 @@
+"""Differential tests: the fast engines (SPARQL on Oxigraph) give exactly the reference engines' answers.
+
+- validation: :func:`diplograph.fast_shacl.validate_fast` vs pyshacl
+  (:func:`diplograph.validate.validate_graph`), the same set of (focus node, result path, value,
+  source shape, constraint component, severity, message), on the seed with the reference graphs,
+  on every shape fixture (invalid, valid, warning; validated with the ontology as
+  tests/shapes_util.py does), and on generated graphs;
+- reasoning: :func:`diplograph.fast_rules.infer_fast` vs owlrl (:func:`diplograph.infer.infer`),
+  the same set of kept triples (after owlrl's noise is removed), on the seed and on generated graphs.
+
+Generated graphs come from :func:`diplograph.synthetic.generate_bilateral_graph` (seeded, invented
+data, not claims about the world).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+import shapes_util as su
+from diplograph.fast_rules import infer_fast, unsupported_axioms
+from diplograph.fast_shacl import FastReport, unsupported_shapes, validate_fast
+from diplograph.infer import infer
+from diplograph.synthetic import generate_bilateral_graph
+from diplograph.validate import validate_graph
+
+SH = su.SH
+EX = Namespace("http://example.org/fast-engines/")
+FIXTURE_DIRS = ("invalid", "valid", "warning")
+GENERATED = [(1, "AZE", "CHN", 2000), (7, "FRA", "DEU", 6000), (11, "BRA", "IND", 18000)]
+
+
+# --- fixtures -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return su.load(su.ONTOLOGY)
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return su.load(su.VIOLATIONS, su.WARNINGS)
+
+
+@pytest.fixture(scope="module")
+def seed() -> Graph:
+    return su.load(su.SEED, *su.reference_files())
+
+
+def _generated(seed: int, a: str, b: str, size: int) -> Graph:
+    graph = generate_bilateral_graph(seed, a, b, size=size)
+    for path in su.reference_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _fixtures() -> list[Path]:
+    found = [p for d in FIXTURE_DIRS for p in sorted((su.FIXTURES / d).glob("*.ttl"))]
+    return found
+
+
+# --- comparing ----------------------------------------------------------------------
+
+
+def _path_key(path, *graphs: Graph):
+    if not isinstance(path, BNode):
+        return path
+    for graph in graphs:
+        try:
+            return su.path_text(graph, path)
+        except ValueError:
+            continue
+    return path
+
+
+def _keys(report, shapes: Graph) -> list[tuple]:
+    """Each result as (focus, path, value, source shape, component, severity, message), sorted."""
+    return sorted(
+        (
+            (r.focus_node, _path_key(r.path, report.report_graph, shapes), r.value, r.source_shape,
+             r.constraint_component, r.severity, r.message)
+            for r in report.results
+        ),
+        key=str,
+    )
+
+
+def _same_validation(data: Graph, shapes: Graph, ontology: Graph | None) -> tuple[list, list]:
+    reference = validate_graph(data, shapes, ontology)
+    fast = validate_fast(data, shapes, ontology)
+    assert isinstance(fast, FastReport)
+    assert fast.conforms == reference.conforms
+    return _keys(reference, shapes), _keys(fast, shapes)
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def test_every_shape_is_compiled(shapes):
+    assert unsupported_shapes(shapes) == []
+
+
+def test_seed_validation_is_identical(seed, shapes, ontology):
+    reference, fast = _same_validation(seed, shapes, ontology)
+    assert fast == reference
+    assert len(reference) > 0  # the seed has warnings and infos: something was compared
+
+
+def test_there_are_fixtures():
+    counts = {d: len(list((su.FIXTURES / d).glob("*.ttl"))) for d in FIXTURE_DIRS}
+    assert counts["invalid"] >= 90, counts
+    assert all(counts.values()), counts
+
+
+@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fixture_validation_is_identical(fixture, shapes, ontology):
+    reference, fast = _same_validation(su.load(fixture), shapes, ontology)
+    assert fast == reference
+    if fixture.parent.name == "invalid":
+        assert any(key[5] == "Violation" for key in reference)
+
+
+@pytest.mark.parametrize("seed_, a, b, size", GENERATED, ids=lambda v: str(v))
+def test_generated_validation_is_identical(seed_, a, b, size, shapes, ontology):
+    data = _generated(seed_, a, b, size)
+    reference, fast = _same_validation(data, shapes, ontology)
+    assert fast == reference
+    assert reference  # generated worlds carry warnings: the comparison is not vacuous
+
+
+def test_ontology_checks_fall_back_to_pyshacl(ontology):
+    """The ontology checks use SPARQL-based targets, which are not compiled: pyshacl answers them."""
+    checks = su.load(su.ONTOLOGY_CHECKS)
+    assert len(unsupported_shapes(checks)) == 4
+    broken = Graph()
+    broken += ontology
+    broken.remove((URIRef(su.DG_NS + "State"), None, None))
+    broken.add((URIRef(su.DG_NS + "State"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
+    reference, fast = _same_validation(broken, checks, None)
+    assert fast == reference
+    assert reference
+
+
+def test_a_shape_with_an_uncompiled_constraint_falls_back(shapes, ontology):
+    """sh:xone is not compiled: that shape alone goes to pyshacl, and its results are still reported."""
+    extra = Graph()
+    shape = EX.StateLabelXoneShape
+    a, b, la, lb = BNode(), BNode(), BNode(), BNode()
+    extra.add((shape, RDF.type, SH.NodeShape))
+    extra.add((shape, SH.targetClass, URIRef(su.DG_NS + "State")))
+    extra.add((shape, SH.xone, la))
+    extra.add((la, RDF.first, a))
+    extra.add((la, RDF.rest, lb))
+    extra.add((lb, RDF.first, b))
+    extra.add((lb, RDF.rest, RDF.nil))
+    # exactly one of: an isoAlpha2, or a wikidata QID (states of the seed have both: every one fails)
+    for node, prop in ((a, "isoAlpha2"), (b, "wikidata")):
+        inner = BNode()
+        extra.add((node, SH.property, inner))
+        extra.add((inner, SH.path, URIRef(su.DG_NS + prop)))
+        extra.add((inner, SH.minCount, Literal(1)))
+    extra.add((shape, SH.message, Literal("exactly one of isoAlpha2 and wikidata")))
+    all_shapes = Graph()
+    all_shapes += shapes
+    all_shapes += extra
+    assert unsupported_shapes(all_shapes) == [shape]
+    data = su.load(su.SEED, *su.reference_files())
+    report = validate_fast(data, all_shapes, ontology)
+    assert report.fallback_shapes == (shape,)
+    assert any("sh#xone" in note or "xone" in note for note in report.notes)
+    xone = [r for r in report.results if r.source_shape == shape]
+    assert xone and all(r.constraint_component == SH.XoneConstraintComponent for r in xone)
+    reference, fast = _same_validation(data, all_shapes, ontology)
+    assert fast == reference
+
+
+def test_plain_and_explicit_string_literals_are_the_same_datatype(shapes, ontology):
+    """Oxigraph returns "x" as "x"^^xsd:string: sh:datatype xsd:string accepts both, values come back plain."""
+    data = su.load(su.SEED, *su.reference_files())
+    state = URIRef("https://w3id.org/diplograph/id/state/AZE")
+    data.set((state, URIRef(su.DG_NS + "isoAlpha2"), Literal("AZ", datatype=XSD.string)))
+    data.add((state, URIRef(su.DG_NS + "isoNumeric"), Literal("31x")))
+    reference, fast = _same_validation(data, shapes, ontology)
+    assert fast == reference
+    values = [k[2] for k in fast if k[0] == state]
+    assert Literal("31x") in values and all(v is None or v.datatype is None for v in values if isinstance(v, Literal))
+
+
+def test_canonicalised_literals_are_reported_in_the_data_form(shapes, ontology):
+    """Oxigraph stores "3.10"^^xsd:double canonically; the reported value is the data's literal."""
+    data = su.load(su.FIXTURES / "invalid" / "IndicatorShape--value-double.ttl")
+    reference, fast = _same_validation(data, shapes, ontology)
+    assert fast == reference
+    assert any(isinstance(k[2], Literal) and k[2].datatype == XSD.double for k in reference)
+
+
+# --- reasoning ----------------------------------------------------------------------------
+
+
+def test_the_ontology_uses_only_compiled_axioms(ontology):
+    assert unsupported_axioms(ontology) == []
+
+
+def test_seed_inference_is_identical(seed, ontology):
+    reference = infer(seed, ontology)
+    fast = infer_fast(seed, ontology)
+    assert set(fast.inferred) == set(reference.inferred)
+    assert fast.kept == reference.kept > 1000
+    assert fast.same_as == reference.same_as
+    assert fast.engine == "fast"
+
+
+@pytest.mark.parametrize("seed_, a, b, size", GENERATED, ids=lambda v: str(v))
+def test_generated_inference_is_identical(seed_, a, b, size, ontology):
+    data = _generated(seed_, a, b, size)
+    reference = infer(data, ontology)
+    fast = infer_fast(data, ontology)
+    assert set(fast.inferred) == set(reference.inferred)
+    assert fast.same_as == reference.same_as
+    assert fast.kept > 0
+
+
+def test_functional_property_same_as_is_derived_and_copied(seed, ontology):
+    """Two modalities on one statement: owlrl equates the concepts and copies facts; so do the rules."""
+    data = Graph()
+    data += seed
+    statement = next(data.subjects(URIRef(su.DG_NS + "modality"), URIRef(su.DG_NS + "ReportedFact")))
+    data.add((statement, URIRef(su.DG_NS + "modality"), URIRef(su.DG_NS + "Claim")))
+    reference = infer(data, ontology)
+    fast = infer_fast(data, ontology)
+    assert set(fast.inferred) == set(reference.inferred)
+    assert fast.same_as == reference.same_as
+    # dg:Claim owl:sameAs dg:ReportedFact is about ontology terms (dropped), but every statement's
+    # modality is copied onto the other concept (kept): more triples than on the seed itself.
+    assert fast.kept > infer_fast(seed, ontology).kept
+
+
+def test_infer_accepts_the_engine_names(seed, ontology):
+    assert infer(seed, ontology, engine="fast").engine == "fast"
