@@ -274,6 +274,15 @@ class _Compiler:
         subs = self.subclasses.get(str(cls), set()) | {str(cls)}
         return " ".join(f"<{c}>" for c in sorted(subs))
 
+    def class_pattern(self, node: str, cls: Node) -> str:
+        """``node`` is an instance of ``cls`` or a subclass, as a UNION of constant-class patterns.
+
+        Not ``node a ?t . VALUES ?t {…}``: Oxigraph 0.5 plans a VALUES-bound class as a scan
+        and join, several times slower than looking each constant class up.
+        """
+        names = self.classes(cls).split()
+        return " UNION ".join(f"{{ {node} a {c} }}" for c in names)
+
     def target(self, shape: Node, this: str = "?this") -> str:
         g = self.shapes
         branches = []
@@ -283,8 +292,7 @@ class _Compiler:
         if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
             classes.append(shape)
         for cls in classes:
-            t = self.var("t")
-            branches.append(f"{{ {this} a {t} . VALUES {t} {{ {self.classes(cls)} }} }}")
+            branches.append(f"{{ {self.class_pattern(this, cls)} }}")
         nodes = list(g.objects(shape, SH.targetNode))
         if nodes:
             branches.append(f"{{ VALUES {this} {{ {' '.join(_sparql(n) for n in nodes)} }} }}")
@@ -303,8 +311,7 @@ class _Compiler:
         g = self.shapes
         tests = []
         for cls in g.objects(shape, SH["class"]):
-            t = self.var("t")
-            tests.append(("class", f"EXISTS {{ {v} a {t} . VALUES {t} {{ {self.classes(cls)} }} }}"))
+            tests.append(("class", f"EXISTS {{ {self.class_pattern(v, cls)} }}"))
         for dt in g.objects(shape, SH.datatype):
             tests.append(("datatype", self.datatype_test(dt, v)))
         for kind in g.objects(shape, SH.nodeKind):
