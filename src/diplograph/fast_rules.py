@@ -44,18 +44,15 @@ The diplograph ontology uses none of them; :func:`infer_fast` raises
 from __future__ import annotations
 
 import time
-from collections import Counter
 from itertools import count
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from diplograph.errors import UsageError
 from diplograph.fast_shacl import _canonical, from_ox, load_oxigraph
-from diplograph.infer import DROP_REASONS, InferenceResult, _mentioned_terms, _noise, _ontology_terms
-from diplograph.namespaces import bind_prefixes
+from diplograph.infer import DROP_REASONS, InferenceResult, _mentioned_terms, keep_worth_storing
 
 __all__ = ["UNSUPPORTED_AXIOMS", "infer_fast", "rules", "unsupported_axioms"]
 
@@ -267,10 +264,6 @@ def infer_fast(asserted: Graph, ontology: Graph) -> InferenceResult:
             break
         size = new_size
 
-    counts: Counter[str] = Counter()
-    ontology_terms = _ontology_terms(ontology)
-    inferred = bind_prefixes(Graph())
-    same_as: set[tuple[URIRef, URIRef]] = set()
     cache: dict = {}
 
     def term(t):
@@ -281,20 +274,11 @@ def infer_fast(asserted: Graph, ontology: Graph) -> InferenceResult:
 
     triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in store.quads_for_pattern(None, None, None, _INFERRED)]
     triples = _restore_literals(triples, asserted)
-    for triple in triples:
-        # Only triples not in the store's asserted data were recorded; rdflib tells "x" and
-        # "x"^^xsd:string (and "01"/"1") apart where Oxigraph does not, so literals are checked again.
-        if isinstance(triple[2], Literal) and (triple in asserted or triple in ontology):
-            continue
-        counts["produced"] += 1
-        reason = _noise(triple, ontology_terms)
-        if reason:
-            counts[reason] += 1
-            continue
-        s, p, o = triple
-        if p == OWL.sameAs:
-            same_as.add(tuple(sorted((s, o), key=str)))  # type: ignore[arg-type]
-        inferred.add(triple)
+    # Only triples not in the store's asserted data were recorded; rdflib tells "x" and
+    # "x"^^xsd:string (and "01"/"1") apart where Oxigraph does not, so literals are checked again.
+    inferred, same_as, counts = keep_worth_storing(
+        (t for t in triples if not (isinstance(t[2], Literal) and (t in asserted or t in ontology))), ontology
+    )
     counts["asserted"] = len(asserted) + len(ontology)
     counts["reasoner-input"] = len(asserted) + len(schema)
     counts["kept"] = len(inferred)

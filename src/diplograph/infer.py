@@ -225,22 +225,9 @@ def infer(asserted: Graph, ontology: Graph, engine: str = "owlrl", prune: bool =
             owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
         ).expand(work)
 
-    counts: Counter[str] = Counter()
-    ontology_terms = _ontology_terms(ontology)
-    inferred = bind_prefixes(Graph())
-    same_as: set[tuple[URIRef, URIRef]] = set()
-    for triple in work:
-        if triple in before or triple in given:
-            continue
-        counts["produced"] += 1
-        reason = _noise(triple, ontology_terms)
-        if reason:
-            counts[reason] += 1
-            continue
-        s, p, o = triple
-        if p == OWL.sameAs:
-            same_as.add(tuple(sorted((s, o), key=str)))  # type: ignore[arg-type]
-        inferred.add(triple)
+    inferred, same_as, counts = keep_worth_storing(
+        (t for t in work if t not in before and t not in given), ontology
+    )
     counts["asserted"] = len(given)
     counts["reasoner-input"] = reasoner_input
     counts["kept"] = len(inferred)
@@ -254,6 +241,32 @@ def infer(asserted: Graph, ontology: Graph, engine: str = "owlrl", prune: bool =
         same_as=tuple(sorted(same_as, key=lambda pair: (str(pair[0]), str(pair[1])))),
         engine=engine,
     )
+
+
+def keep_worth_storing(
+    candidates, ontology: Graph
+) -> tuple[Graph, set[tuple[URIRef, URIRef]], Counter[str]]:
+    """Sort a reasoner's new triples into kept and dropped (see "What is dropped" above).
+
+    Returns the kept triples, the non-reflexive owl:sameAs pairs among them (a modelling bug if
+    any), and counts: ``produced`` and one count per drop reason. Both engines use it, so they
+    drop exactly the same noise.
+    """
+    counts: Counter[str] = Counter()
+    ontology_terms = _ontology_terms(ontology)
+    inferred = bind_prefixes(Graph())
+    same_as: set[tuple[URIRef, URIRef]] = set()
+    for triple in candidates:
+        counts["produced"] += 1
+        reason = _noise(triple, ontology_terms)
+        if reason:
+            counts[reason] += 1
+            continue
+        s, p, o = triple
+        if p == OWL.sameAs:
+            same_as.add(tuple(sorted((s, o), key=str)))  # type: ignore[arg-type]
+        inferred.add(triple)
+    return inferred, same_as, counts
 
 
 def materialise(loaded: LoadedDataset, engine: str = "reference", prune: bool = True) -> InferenceResult:
