@@ -52,7 +52,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from diplograph.errors import UsageError
 from diplograph.fast_shacl import _canonical, from_ox, load_oxigraph
-from diplograph.infer import DROP_REASONS, InferenceResult, _mentioned_terms, keep_worth_storing
+from diplograph.infer import InferenceResult, _mentioned_terms, keep_worth_storing
 
 __all__ = ["UNSUPPORTED_AXIOMS", "infer_fast", "rules", "unsupported_axioms"]
 
@@ -276,21 +276,13 @@ def infer_fast(asserted: Graph, ontology: Graph) -> InferenceResult:
     triples = _restore_literals(triples, asserted)
     # Only triples not in the store's asserted data were recorded; rdflib tells "x" and
     # "x"^^xsd:string (and "01"/"1") apart where Oxigraph does not, so literals are checked again.
-    inferred, same_as, counts = keep_worth_storing(
-        (t for t in triples if not (isinstance(t[2], Literal) and (t in asserted or t in ontology))), ontology
-    )
-    counts["asserted"] = len(asserted) + len(ontology)
-    counts["reasoner-input"] = len(asserted) + len(schema)
-    counts["kept"] = len(inferred)
-    counts["same-as"] = len(same_as)
-    for reason in DROP_REASONS:
-        counts.setdefault(reason, 0)
-    return InferenceResult(
-        inferred=inferred,
-        seconds=time.perf_counter() - started,
-        counts=dict(counts),
-        same_as=tuple(sorted(same_as, key=lambda pair: (str(pair[0]), str(pair[1])))),
+    return keep_worth_storing(
+        (t for t in triples if not (isinstance(t[2], Literal) and (t in asserted or t in ontology))),
+        ontology,
         engine="fast",
+        started=started,
+        asserted=len(asserted) + len(ontology),
+        reasoner_input=len(asserted) + len(schema),
     )
 
 

@@ -225,32 +225,24 @@ def infer(asserted: Graph, ontology: Graph, engine: str = "owlrl", prune: bool =
             owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
         ).expand(work)
 
-    inferred, same_as, counts = keep_worth_storing(
-        (t for t in work if t not in before and t not in given), ontology
-    )
-    counts["asserted"] = len(given)
-    counts["reasoner-input"] = reasoner_input
-    counts["kept"] = len(inferred)
-    counts["same-as"] = len(same_as)
-    for reason in DROP_REASONS:
-        counts.setdefault(reason, 0)
-    return InferenceResult(
-        inferred=inferred,
-        seconds=time.perf_counter() - started,
-        counts=dict(counts),
-        same_as=tuple(sorted(same_as, key=lambda pair: (str(pair[0]), str(pair[1])))),
+    return keep_worth_storing(
+        (t for t in work if t not in before and t not in given),
+        ontology,
         engine=engine,
+        started=started,
+        asserted=len(given),
+        reasoner_input=reasoner_input,
     )
 
 
 def keep_worth_storing(
-    candidates, ontology: Graph
-) -> tuple[Graph, set[tuple[URIRef, URIRef]], Counter[str]]:
+    candidates, ontology: Graph, *, engine: str, started: float, asserted: int, reasoner_input: int
+) -> InferenceResult:
     """Sort a reasoner's new triples into kept and dropped (see "What is dropped" above).
 
-    Returns the kept triples, the non-reflexive owl:sameAs pairs among them (a modelling bug if
-    any), and counts: ``produced`` and one count per drop reason. Both engines use it, so they
-    drop exactly the same noise.
+    The result holds the kept triples, the non-reflexive owl:sameAs pairs among them (a modelling
+    bug if any), and counts: ``produced``, one per drop reason, ``kept``, ``asserted`` and
+    ``reasoner-input``. Both engines use it, so they drop exactly the same noise.
     """
     counts: Counter[str] = Counter()
     ontology_terms = _ontology_terms(ontology)
@@ -266,7 +258,19 @@ def keep_worth_storing(
         if p == OWL.sameAs:
             same_as.add(tuple(sorted((s, o), key=str)))  # type: ignore[arg-type]
         inferred.add(triple)
-    return inferred, same_as, counts
+    counts["asserted"] = asserted
+    counts["reasoner-input"] = reasoner_input
+    counts["kept"] = len(inferred)
+    counts["same-as"] = len(same_as)
+    for reason in DROP_REASONS:
+        counts.setdefault(reason, 0)
+    return InferenceResult(
+        inferred=inferred,
+        seconds=time.perf_counter() - started,
+        counts=dict(counts),
+        same_as=tuple(sorted(same_as, key=lambda pair: (str(pair[0]), str(pair[1])))),
+        engine=engine,
+    )
 
 
 def materialise(loaded: LoadedDataset, engine: str = "reference", prune: bool = True) -> InferenceResult:
