@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyshacl
+from diplograph.validate import validate_graph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
@@ -112,16 +112,8 @@ def owners(shapes: Graph) -> dict[object, object]:
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
-    """Run pyshacl the way the project does (ontology mixed in, no inference, advanced) and return the report."""
-    _conforms, report, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    return report
+    """Run pyshacl the way the project does (diplograph.validate.validate_graph) and return its report graph."""
+    return validate_graph(data, shapes, ontology).report_graph
 
 
 def results(report: Graph, shapes: Graph) -> list[Result]:

@@ -30,7 +30,7 @@ from diplograph.errors import DiplographError, display_path
 from diplograph.namespaces import XSD, shorten
 from diplograph.project import HOME_ENV
 
-__all__ = ["app", "main", "console", "plural", "result_line", "results_table", "term", "one_line"]
+__all__ = ["app", "main", "console", "count_table", "plural", "result_line", "results_table", "term", "one_line"]
 
 INTERNAL_ERROR_EXIT = 3
 DEBUG_ENV = "DIPLOGRAPH_DEBUG"
@@ -105,6 +105,16 @@ def results_table(results) -> Table:
             r.message,
             display_path(r.source_file) if r.source_file else "",
         )
+    return table
+
+
+def count_table(title: str, key: str, rows, value: str = "triples") -> Table:
+    """A two-column table of names and counts (triples per graph, instances per class)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(key)
+    table.add_column(value, justify="right")
+    for name, n in rows:
+        table.add_row(name, str(n))
     return table
 
 

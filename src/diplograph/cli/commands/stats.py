@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from diplograph.cli.app import app, console, term
+from diplograph.cli.app import app, console, count_table, term
 from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.project import Project
 
@@ -31,18 +31,8 @@ def stats(
 
     result = compute(load_project_dataset(Project.find(), store=open_store(store, db, endpoint)), top=top)
     out = console()
-    graphs = Table(title="Triples per named graph", title_justify="left")
-    graphs.add_column("graph")
-    graphs.add_column("triples", justify="right")
-    for name, n in result.graph_counts:
-        graphs.add_row(term(name), str(n))
-    out.print(graphs)
-    classes = Table(title="Instances per class", title_justify="left")
-    classes.add_column("class")
-    classes.add_column("instances", justify="right")
-    for cls, n in result.class_counts:
-        classes.add_row(term(cls), str(n))
-    out.print(classes)
+    out.print(count_table("Triples per named graph", "graph", ((term(g), n) for g, n in result.graph_counts)))
+    out.print(count_table("Instances per class", "class", ((term(c), n) for c, n in result.class_counts), "instances"))
     ranked = Table(title=f"Most connected entities ({result.nodes} nodes, {result.edges} edges)", title_justify="left")
     for column in ("entity", "kind", "degree", "degree centrality", "betweenness"):
         ranked.add_column(column, justify="left" if column in ("entity", "kind") else "right")

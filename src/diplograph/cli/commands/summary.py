@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from diplograph.cli.app import app, console, plural
+from diplograph.cli.app import app, console, count_table, plural
 from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.namespaces import shorten
@@ -38,12 +38,7 @@ def summary(
     for g in result.graphs:
         graphs.add_row(shorten(g.name), display_path(g.file) if g.file else "", str(g.triples))
     out.print(graphs)
-    classes = Table(title="Instances per dg: class", title_justify="left")
-    classes.add_column("class")
-    classes.add_column("instances", justify="right")
-    for cls, n in result.class_counts:
-        classes.add_row(shorten(cls), str(n))
-    out.print(classes)
+    out.print(count_table("Instances per dg: class", "class", ((shorten(c), n) for c, n in result.class_counts), "instances"))
     typer.echo(f"{result.total_triples} distinct triples in {plural(len(result.graphs), 'named graph')}")
 
 
