@@ -105,9 +105,10 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from diplograph.errors import UsageError
-from diplograph.namespaces import bind_prefixes, graph_iri
+from diplograph.namespaces import graph_iri
 from diplograph.store import LoadedDataset, add_graph, plain_graph
 
 __all__ = [
@@ -166,7 +167,9 @@ _SCHEMA_PREDICATES: frozenset[URIRef] = frozenset(
 class InferenceResult:
     """What reasoning added.
 
-    ``inferred`` holds the kept triples only (none of them asserted);
+    ``inferred`` holds the kept triples only (none of them asserted), as a set of
+    ``(subject, predicate, object)`` tuples of rdflib terms (a set, not a ``Graph``: building
+    a ``Graph`` of 400,000 triples took longer than the fast reasoner's whole run);
     ``seconds`` is the reasoner's time (pruning and filtering included);
     ``counts`` has ``asserted`` (triples given: data plus ontology),
     ``reasoner-input`` (after pruning), ``produced`` (new triples owlrl
@@ -175,7 +178,7 @@ class InferenceResult:
     non-reflexive ``owl:sameAs`` pairs, each once (sorted).
     """
 
-    inferred: Graph
+    inferred: frozenset[tuple[Node, Node, Node]]
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
     same_as: tuple[tuple[URIRef, URIRef], ...] = ()
@@ -246,7 +249,7 @@ def keep_worth_storing(
     """
     counts: Counter[str] = Counter()
     ontology_terms = _ontology_terms(ontology)
-    inferred = bind_prefixes(Graph())
+    kept: set[tuple[Node, Node, Node]] = set()
     same_as: set[tuple[URIRef, URIRef]] = set()
     for triple in candidates:
         counts["produced"] += 1
@@ -257,7 +260,8 @@ def keep_worth_storing(
         s, p, o = triple
         if p == OWL.sameAs:
             same_as.add(tuple(sorted((s, o), key=str)))  # type: ignore[arg-type]
-        inferred.add(triple)
+        kept.add(triple)
+    inferred = frozenset(kept)
     counts["asserted"] = asserted
     counts["reasoner-input"] = reasoner_input
     counts["kept"] = len(inferred)
@@ -283,9 +287,14 @@ def materialise(loaded: LoadedDataset, engine: str = "reference", prune: bool = 
     dataset = loaded.dataset
     target = graph_iri("inferred")
     data_names = loaded.graphs_of_kind("reference") + loaded.graphs_of_kind("source")
-    asserted = plain_graph(dataset, data_names)
     ontology = plain_graph(dataset, [graph_iri("ontology")])
-    result = infer(asserted, ontology, engine=engine, prune=prune)
+    if engine == "fast":  # a working store copied inside Oxigraph: no rdflib copy of the data
+        from diplograph.fast_rules import infer_fast
+        from diplograph.working_store import store_of_dataset
+
+        result = infer_fast(store_of_dataset(dataset, data_names), ontology)
+    else:
+        result = infer(plain_graph(dataset, data_names), ontology, engine=engine, prune=prune)
     dataset.remove_graph(dataset.graph(target))
     add_graph(dataset, target, result.inferred)
     return result

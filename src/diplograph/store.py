@@ -252,8 +252,8 @@ def oxigraph_store(dataset: Dataset) -> ox.Store | None:
     return inner if isinstance(inner, ox.Store) else None
 
 
-def add_graph(dataset: Dataset, name: URIRef, graph: Graph) -> Graph:
-    """Copy every triple of ``graph`` into the named graph ``name`` of ``dataset``.
+def add_graph(dataset: Dataset, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    """Copy every triple of ``graph`` (an rdflib ``Graph`` or any iterable of triples) into the named graph ``name``.
 
     Triples already in that named graph stay. Returns the named graph.
     """

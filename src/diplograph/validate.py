@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
@@ -34,9 +35,9 @@ __all__ = [
     "SEVERITIES",
     "ValidationReport",
     "ValidationResult",
+    "check_results",
     "count_shapes",
     "meta_validate_shapes",
-    "check_results",
     "undeclared_terms",
     "validate_graph",
     "validate_loaded",
@@ -166,14 +167,19 @@ def validate_loaded(
     validate = _engine(engine)
     ds = loaded.dataset
     data_names = loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference")
-    report = validate(
-        plain_graph(ds, data_names),
-        shapes,
-        plain_graph(ds, [graph_iri("ontology")]),
-    )
-    located = _locate(report.results, loaded, [*data_names, graph_iri("ontology")])
     ontology = plain_graph(ds, [graph_iri("ontology")])
-    undeclared = _locate(undeclared_terms(plain_graph(ds, data_names), ontology), loaded, data_names)
+    if engine == "fast":  # a working store copied inside Oxigraph: no rdflib copy of the data at all
+        from diplograph.working_store import store_of_dataset
+
+        data = store_of_dataset(ds, data_names)
+        undeclared = undeclared_terms(data, ontology)  # before the validator adds the ontology to it
+    else:
+        data = plain_graph(ds, data_names)
+        undeclared = undeclared_terms(data, ontology)
+    report = validate(data, shapes, ontology)
+    del data
+    located = _locate(report.results, loaded, [*data_names, graph_iri("ontology")])
+    undeclared = _locate(undeclared, loaded, data_names)
     if checks:
         undeclared += _locate(check_results(ds, project), loaded, data_names)
     report = dataclasses.replace(
@@ -224,16 +230,17 @@ CHECK_RULE = URIRef("https://w3id.org/diplograph/ns#CheckQueryRule")
 UNDECLARED_TERM_RULE = URIRef("https://w3id.org/diplograph/ns#DeclaredTermRule")
 
 
-def undeclared_terms(data: Graph, ontology: Graph) -> tuple[ValidationResult, ...]:
+def undeclared_terms(data: Graph | ox.Store, ontology: Graph) -> tuple[ValidationResult, ...]:
     """Find dg: terms that ``data`` uses as a property, a class or a concept but the ontology does not declare.
 
     SHACL alone would pass a typo such as ``dg:Persn``: no shape targets an unknown class. Each use
-    is a Violation naming the node that uses the term and the closest declared terms.
+    is a Violation naming the node that uses the term and the closest declared terms. ``data`` is
+    an rdflib ``Graph`` or a pyoxigraph ``Store`` (its default graph), which is only read.
     """
     namespace = str(DG)
     declared = {str(t) for t in ontology.subjects() if isinstance(t, URIRef) and str(t).startswith(namespace)}
     results = []
-    for s, p, o in data:
+    for s, p, o in _dg_uses(data, declared):
         for term, role in ((p, "property"), (o, "class or concept")):
             if isinstance(term, URIRef) and str(term).startswith(namespace) and str(term) not in declared:
                 local = str(term)[len(namespace):]
@@ -251,6 +258,32 @@ def undeclared_terms(data: Graph, ontology: Graph) -> tuple[ValidationResult, ..
                     )
                 )
     return tuple(sorted(results, key=ValidationResult.sort_key))
+
+
+def _dg_uses(data: Graph | ox.Store, declared: set[str]):
+    """The triples of ``data`` that may use an undeclared dg: term (all of them, for an rdflib graph).
+
+    On Oxigraph, the distinct dg: predicates and objects are listed first and only the triples using
+    an undeclared one are fetched, so a large conforming graph costs two scans and no Python loop.
+    """
+    if not isinstance(data, ox.Store):
+        yield from data
+        return
+    from diplograph.working_store import from_ox
+
+    namespace = str(DG)
+    found = set()
+    for var, pattern in (("p", "?s ?p ?o"), ("o", "?s ?p ?o FILTER(isIRI(?o))")):
+        query = f'SELECT DISTINCT ?{var} WHERE {{ {pattern} FILTER(STRSTARTS(STR(?{var}), "{namespace}")) }}'
+        found.update((var, row[var].value) for row in data.query(query))
+    uses = {}  # a triple with an undeclared predicate and object is found twice
+    for var, iri in sorted(found):
+        if iri in declared:
+            continue
+        pattern = f"?s <{iri}> ?o" if var == "p" else f"?s ?p <{iri}>"
+        for row in data.query(f"SELECT ?s ?p ?o WHERE {{ {pattern} BIND(<{iri}> AS ?{var}) }}"):
+            uses[(from_ox(row["s"]), from_ox(row["p"]), from_ox(row["o"]))] = None
+    yield from uses
 
 
 def _with_ontology_checks(report: ValidationReport, project: Project, ontology: Graph) -> ValidationReport:
