@@ -151,17 +151,19 @@ def make_project(folder: Path, world_ttl: Path) -> Path:
 # ==================================================================================================
 
 
-def _plain_inputs(spec: dict):
-    """Plain rdflib graphs for pyshacl/owlrl and the fast engines: data (reference + world), shapes, ontology."""
+def _plain_inputs(spec: dict, with_data: bool = True):
+    """Plain rdflib graphs: data (reference + world; None unless ``with_data``), shapes, ontology."""
     from rdflib import Graph
 
     from diplograph.project import Project
 
     project = Project(Path(spec["project"]))
-    data = Graph()
-    for f in project.reference_files:
-        data.parse(f, format="turtle")
-    data.parse(spec["world_nt"], format="nt")
+    data = None
+    if with_data:
+        data = Graph()
+        for f in project.reference_files:
+            data.parse(f, format="turtle")
+        data.parse(spec["world_nt"], format="nt")
     shapes = Graph()
     for f in project.shapes_files:
         shapes.parse(f, format="turtle")
@@ -228,11 +230,9 @@ def _oxigraph_input(spec: dict):
 
 def _inputs(spec: dict):
     """(data, shapes, ontology) for the worker's engine: rdflib graphs, or an Oxigraph store as data."""
-    data, shapes, ontology = _plain_inputs(spec)
-    if spec["engine"] == "fast":  # its native input; "fast-rdflib" starts from the rdflib graph
-        del data
-        data = _oxigraph_input(spec)
-    return data, shapes, ontology
+    native = spec["engine"] == "fast"  # its native input; "fast-rdflib" starts from the rdflib graph
+    data, shapes, ontology = _plain_inputs(spec, with_data=not native)
+    return (_oxigraph_input(spec) if native else data), shapes, ontology
 
 
 def w_validate(spec: dict) -> dict:
