@@ -119,7 +119,8 @@ def inferred_graph() -> Graph:
 
     loaded = load_project_dataset(Project(ROOT), store="rdflib")
     asserted = plain_graph(loaded.dataset, loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference"))
-    result = infer(asserted, plain_graph(loaded.dataset, [graph_iri("ontology")])).inferred
+    result = Graph()
+    result += infer(asserted, plain_graph(loaded.dataset, [graph_iri("ontology")])).inferred
     assert not any(s != o for s, o in result.subject_objects(OWL.sameAs)), "reasoning equated two resources"
     return result
 

@@ -71,19 +71,38 @@ def store_of_dataset(dataset: Dataset, names: Sequence[URIRef]) -> ox.Store:
     return store
 
 
-def from_ox(term) -> Node:
-    """An Oxigraph term as rdflib writes it: ``xsd:string`` literals become plain literals."""
-    if isinstance(term, ox.NamedNode):
+def from_ox(term, plain: bool = True) -> Node | tuple:
+    """An Oxigraph term as rdflib writes it: ``xsd:string`` literals become plain literals (with ``plain``).
+
+    A quoted triple (RDF-star) becomes a tuple of terms, its ``xsd:string`` literals kept typed, as
+    oxrdflib gives it.
+    """
+    kind = type(term)
+    if kind is ox.NamedNode:
         return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
+    if kind is ox.Literal:
         if term.language:
             return Literal(term.value, lang=term.language)
-        if term.datatype == _XSD_STRING:
+        if plain and term.datatype == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return Literal(term.value, datatype=_datatype(term.datatype.value))
+    if kind is ox.BlankNode:
+        return BNode(term.value)
+    if kind is ox.Triple:
+        return tuple(from_ox(t, plain=False) for t in (term.subject, term.predicate, term.object))
     raise TypeError(f"unexpected Oxigraph term {term!r}")
+
+
+_DATATYPES: dict[str, URIRef] = {}  # datatype IRIs met so far (usually a handful of xsd types), at most 1000
+
+
+def _datatype(iri: str) -> URIRef:
+    found = _DATATYPES.get(iri)
+    if found is None:
+        found = URIRef(iri)
+        if len(_DATATYPES) < 1000:
+            _DATATYPES[iri] = found
+    return found
 
 
 def canonical_literals(literals: Iterable[Literal]) -> dict[Literal, Literal]:
