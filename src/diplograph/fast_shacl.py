@@ -626,17 +626,8 @@ def _subclasses(store: ox.Store) -> dict[str, set[str]]:
         sub, sup = row["sub"], row["sup"]
         if isinstance(sub, (ox.NamedNode,)) and isinstance(sup, ox.NamedNode):
             down.setdefault(sup.value, set()).add(sub.value)
-    closed: dict[str, set[str]] = {}
-    for cls in down:
-        seen: set[str] = set()
-        todo = [cls]
-        while todo:
-            for s in down.get(todo.pop(), ()):
-                if s not in seen:
-                    seen.add(s)
-                    todo.append(s)
-        closed[cls] = seen
-    return closed
+    below = lambda n: down.get(n, ())  # noqa: E731
+    return {cls: {s for sub in subs for s in _walk(sub, below)} for cls, subs in down.items()}
 
 
 def _bad_literals(store: ox.Store, shapes: Graph) -> list[ox.Literal]:
@@ -682,6 +673,7 @@ def _datatype_checked_predicates(shapes: Graph, datatypes: set[str]) -> set[URIR
     the answer unknown.
     """
     found: set[URIRef] = set()
+    top_level = set(_top_level(shapes))
     for owner, dt in set(shapes.subject_objects(SH.datatype)):
         if str(dt) not in datatypes:
             continue
@@ -689,7 +681,7 @@ def _datatype_checked_predicates(shapes: Graph, datatypes: set[str]) -> set[URIR
         for user in users:
             path = shapes.value(user, SH.path)
             if path is None:
-                if user in _top_level_set(shapes):
+                if user in top_level:
                     return None  # a node-level datatype on the focus nodes themselves
                 continue
             predicates = _predicates(shapes, path)
@@ -712,10 +704,6 @@ def _value_shape_users(shapes: Graph, shape: Node) -> set[Node]:
         return found
 
     return _walk(shape, users)
-
-
-def _top_level_set(shapes: Graph) -> set[Node]:
-    return set(_top_level(shapes))
 
 
 class _Originals:
