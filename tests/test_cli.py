@@ -131,8 +131,8 @@ def test_summary(project_dir):
     assert result.stdout.strip().splitlines()[-1] == "27 distinct triples in 3 named graphs"
 
 
-def test_reference_with_missing_shared_folder(project_dir, tmp_path):
-    result = run_cli("reference", "--shared", str(tmp_path / "nope"), cwd=project_dir, home=project_dir)
+def test_reference_with_missing_upstream_folder(project_dir, tmp_path):
+    result = run_cli("reference", "--upstream", str(tmp_path / "nope"), cwd=project_dir, home=project_dir)
     assert_one_line_error(result, "nope: no such folder")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from diplograph.errors import ProjectNotFoundError
-from diplograph.project import HOME_ENV, SHARED_ENV, Project
+from diplograph.project import HOME_ENV, Project
 
 
 def test_found_from_environment(project_dir):
@@ -33,9 +33,6 @@ def test_file_lists(project):
     assert project.out_dir == project.root / "out"
 
 
-def test_shared_folders(project, monkeypatch, tmp_path):
-    monkeypatch.delenv(SHARED_ENV, raising=False)
-    assert project.shared_reference_dir == project.root.parent / "shared" / "reference"
-    assert project.sources_dir == project.root.parent / "shared" / "sources"
-    monkeypatch.setenv(SHARED_ENV, str(tmp_path / "elsewhere"))
-    assert project.shared_reference_dir == tmp_path / "elsewhere" / "reference"
+def test_sources_and_vendored_data_live_inside_the_project(project):
+    assert project.sources_dir == project.root / "sources"
+    assert project.upstream_reference_dir == project.root / "vendor" / "reference"

@@ -24,7 +24,7 @@ from diplograph.reference import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "reference"
+UPSTREAM = REPO / "vendor" / "reference"
 CURATED = REPO / "reference"
 COMMITTED = REPO / "graphs" / "reference"
 WD = "http://www.wikidata.org/entity/"
@@ -34,19 +34,14 @@ TERRITORY_COUNT = 54  # every other row (all 249 rows have an ISO3166-1-Alpha-3 
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not (SHARED / "country-codes.csv").is_file():
-        pytest.fail(
-            f"shared reference data not found: expected {SHARED}/country-codes.csv "
-            "(the project reads ../shared/reference relative to the repository root)",
-            pytrace=False,
-        )
-    return SHARED
+def upstream_dir() -> Path:
+    assert (UPSTREAM / "country-codes.csv").is_file(), f"the vendored table is missing: {UPSTREAM}/country-codes.csv"
+    return UPSTREAM
 
 
 @pytest.fixture(scope="session")
-def graphs(shared_dir: Path) -> dict[str, Graph]:
-    return build_reference_graphs(shared_dir, CURATED)
+def graphs(upstream_dir: Path) -> dict[str, Graph]:
+    return build_reference_graphs(upstream_dir, CURATED)
 
 
 @pytest.fixture
@@ -56,14 +51,14 @@ def curated_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def _generate(shared_dir: Path, curated: Path, out: Path) -> dict[str, bytes]:
-    paths = write_reference_graphs(shared_dir, curated, out)
+def _generate(upstream_dir: Path, curated: Path, out: Path) -> dict[str, bytes]:
+    paths = write_reference_graphs(upstream_dir, curated, out)
     assert [p.name for p in paths] == [f"{stem}.ttl" for stem in GRAPH_STEMS]
     return {p.name: p.read_bytes() for p in paths}
 
 
-def test_committed_graphs_are_up_to_date(shared_dir: Path, tmp_path: Path) -> None:
-    fresh = _generate(shared_dir, CURATED, tmp_path / "out")
+def test_committed_graphs_are_up_to_date(upstream_dir: Path, tmp_path: Path) -> None:
+    fresh = _generate(upstream_dir, CURATED, tmp_path / "out")
     assert len(fresh) == 4
     for name, data in fresh.items():
         committed = COMMITTED / name
@@ -73,25 +68,25 @@ def test_committed_graphs_are_up_to_date(shared_dir: Path, tmp_path: Path) -> No
         )
 
 
-def test_output_is_byte_identical_across_runs(shared_dir: Path, tmp_path: Path) -> None:
-    first = _generate(shared_dir, CURATED, tmp_path / "a")
-    second = _generate(shared_dir, CURATED, tmp_path / "b")
+def test_output_is_byte_identical_across_runs(upstream_dir: Path, tmp_path: Path) -> None:
+    first = _generate(upstream_dir, CURATED, tmp_path / "a")
+    second = _generate(upstream_dir, CURATED, tmp_path / "b")
     assert first == second
     # overwriting in place gives the same bytes and leaves no temporary files behind
-    third = _generate(shared_dir, CURATED, tmp_path / "a")
+    third = _generate(upstream_dir, CURATED, tmp_path / "a")
     assert third == first
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(first)
 
 
-def test_written_files_have_generated_header_and_parse(shared_dir: Path, tmp_path: Path) -> None:
-    files = _generate(shared_dir, CURATED, tmp_path)
+def test_written_files_have_generated_header_and_parse(upstream_dir: Path, tmp_path: Path) -> None:
+    files = _generate(upstream_dir, CURATED, tmp_path)
     for name, data in files.items():
         text = data.decode("utf-8")
         assert text.startswith("# GENERATED FILE"), name
         assert "`diplograph reference`" in text.splitlines()[0]
         stem = name.removesuffix(".ttl")
         header = text.split("\n\n", 1)[0]
-        expected_input = "../shared/reference/country-codes.csv" if stem == "states" else f"reference/{stem}.csv"
+        expected_input = "vendor/reference/country-codes.csv" if stem == "states" else f"reference/{stem}.csv"
         assert expected_input in header
         parsed = Graph().parse(data=text, format="turtle")
         assert len(parsed) > 0
@@ -191,39 +186,39 @@ def _replace_line(path: Path, line: int, old: str, new: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def test_unknown_status_names_file_and_row(shared_dir: Path, curated_copy: Path) -> None:
+def test_unknown_status_names_file_and_row(upstream_dir: Path, curated_copy: Path) -> None:
     path = curated_copy / "memberships.csv"
     _replace_line(path, 4, ",MemberState,", ",Memberr,")
     with pytest.raises(ReferenceDataError) as info:
-        build_reference_graphs(shared_dir, curated_copy)
+        build_reference_graphs(upstream_dir, curated_copy)
     assert str(info.value).startswith(f"{path}:4: unknown status 'Memberr'")
     assert info.value.line == 4 and info.value.path == str(path)
 
 
 @pytest.mark.parametrize("bad_date", ["2015-13", "15-06-2001", "2001/06/15", "2001-02-30", "circa 2001"])
-def test_bad_date_names_file_and_row(shared_dir: Path, curated_copy: Path, bad_date: str) -> None:
+def test_bad_date_names_file_and_row(upstream_dir: Path, curated_copy: Path, bad_date: str) -> None:
     path = curated_copy / "memberships.csv"
     _replace_line(path, 5, ",2001-06-15,", f",{bad_date},")
     with pytest.raises(ReferenceDataError, match=rf"^{re.escape(str(path))}:5: start: bad date"):
-        build_reference_graphs(shared_dir, curated_copy)
+        build_reference_graphs(upstream_dir, curated_copy)
 
 
-def test_unknown_state_in_places_names_file_and_row(shared_dir: Path, curated_copy: Path) -> None:
+def test_unknown_state_in_places_names_file_and_row(upstream_dir: Path, curated_copy: Path) -> None:
     path = curated_copy / "places.csv"
     _replace_line(path, 3, ",CHN,", ",CHX,")
     with pytest.raises(ReferenceDataError, match=rf"^{re.escape(str(path))}:3: state: unknown"):
-        build_reference_graphs(shared_dir, curated_copy)
+        build_reference_graphs(upstream_dir, curated_copy)
 
 
-def test_failed_run_leaves_existing_output_untouched(shared_dir: Path, curated_copy: Path, tmp_path: Path) -> None:
+def test_failed_run_leaves_existing_output_untouched(upstream_dir: Path, curated_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    before = _generate(shared_dir, curated_copy, out)
+    before = _generate(upstream_dir, curated_copy, out)
     _replace_line(curated_copy / "memberships.csv", 2, ",MemberState,", ",Member,")
     with pytest.raises(ReferenceDataError):
-        write_reference_graphs(shared_dir, curated_copy, out)
+        write_reference_graphs(upstream_dir, curated_copy, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_missing_shared_folder_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ReferenceDataError, match="shared reference folder not found"):
+def test_missing_upstream_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ReferenceDataError, match="upstream reference folder not found"):
         build_reference_graphs(tmp_path / "nowhere", CURATED)

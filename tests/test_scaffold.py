@@ -14,7 +14,7 @@ from diplograph.scaffold import UnknownStateError, scaffold_relationship
 
 ROOT = Path(__file__).resolve().parents[1]
 STATES = ROOT / "graphs" / "reference" / "states.ttl"
-SOURCE = ROOT.parent / "shared" / "sources" / "china-azerbaijan-2024.txt"
+SOURCE = ROOT / "sources" / "china-azerbaijan-2024.txt"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The seed graph says what the article says: every sentence cited verbatim, nothing more.
 
-These tests read the article itself (../shared/sources/china-azerbaijan-2024.txt) and compare it
+These tests read the article itself (sources/china-azerbaijan-2024.txt) and compare it
 with graphs/china-azerbaijan-2024.ttl, so a change to either that breaks traceability fails here.
 """
 
@@ -17,7 +17,7 @@ from diplograph.sources import read_source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "graphs" / "china-azerbaijan-2024.ttl"
-ARTICLE = ROOT.parent / "shared" / "sources" / "china-azerbaijan-2024.txt"
+ARTICLE = ROOT / "sources" / "china-azerbaijan-2024.txt"
 ONTOLOGY = ROOT / "ontology" / "diplograph.ttl"
 DOC = URIRef(f"{ID}source/china-azerbaijan-2024")
 STATE = f"{ID}state/"
@@ -25,7 +25,7 @@ STATE = f"{ID}state/"
 
 @pytest.fixture(scope="module")
 def article():
-    assert ARTICLE.is_file(), f"the source article is missing: {ARTICLE} (shared/ must sit beside the repository)"
+    assert ARTICLE.is_file(), f"the source article is missing: {ARTICLE}"
     return read_source_text(ARTICLE)
 
 

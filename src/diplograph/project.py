@@ -1,10 +1,10 @@
 """Where a diplograph project's files are.
 
 A project is a folder holding ``ontology/diplograph.ttl``; everything else
-(shapes, graphs, queries, outputs) sits at fixed places below it, and the
-read-only shared data (source texts, reference tables) sits in a ``shared``
-folder beside it. :class:`Project` turns those conventions into paths so no
-other module hard-codes them.
+(shapes, graphs, queries, source texts, vendored upstream data, outputs) sits at
+fixed places below it, so a clone of the repository needs nothing beside it.
+:class:`Project` turns those conventions into paths so no other module
+hard-codes them.
 """
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ from pathlib import Path
 
 from diplograph.errors import ProjectNotFoundError
 
-__all__ = ["HOME_ENV", "ONTOLOGY_FILE", "SHARED_ENV", "Project"]
+__all__ = ["HOME_ENV", "ONTOLOGY_FILE", "Project"]
 
 #: Environment variable naming the project folder; wins over the search.
 HOME_ENV = "DIPLOGRAPH_HOME"
-#: Environment variable naming the shared folder (the one holding
-#: ``reference/`` and ``sources/``); default: ``shared`` beside the project.
-SHARED_ENV = "DIPLOGRAPH_SHARED"
 #: The file whose presence marks a project folder.
 ONTOLOGY_FILE = Path("ontology") / "diplograph.ttl"
 
@@ -151,22 +148,19 @@ class Project:
         """``out/``: everything the tool writes (not under version control)."""
         return self.root / "out"
 
-    # --- shared, read-only data beside the project ----------------------------
-
-    @property
-    def shared_dir(self) -> Path:
-        """The shared folder: ``$DIPLOGRAPH_SHARED`` if set, else ``shared`` beside the project."""
-        override = os.environ.get(SHARED_ENV)
-        if override:
-            return Path(override).expanduser().resolve()
-        return self.root.parent / "shared"
-
-    @property
-    def shared_reference_dir(self) -> Path:
-        """Shared reference tables (country codes, CAMEO codes…): ``<shared>/reference``."""
-        return self.shared_dir / "reference"
+    # --- source texts and vendored upstream data ------------------------------
 
     @property
     def sources_dir(self) -> Path:
-        """Shared source texts the graphs were written from: ``<shared>/sources``."""
-        return self.shared_dir / "sources"
+        """``sources/``: the texts of the source documents the graphs were written from."""
+        return self.root / "sources"
+
+    @property
+    def vendor_dir(self) -> Path:
+        """``vendor/``: third-party data copied unchanged, each folder with its provenance README."""
+        return self.root / "vendor"
+
+    @property
+    def upstream_reference_dir(self) -> Path:
+        """``vendor/reference``: upstream reference tables (ISO country codes, CAMEO, W3C vocabularies)."""
+        return self.vendor_dir / "reference"

@@ -2,8 +2,8 @@
 
 Inputs:
 
-- ``{shared}/country-codes.csv``: the shared, read-only upstream table (datasets/country-codes,
-  PDDL), conventionally at ``../shared/reference`` relative to the repository root.
+- ``{upstream}/country-codes.csv``: the upstream table (datasets/country-codes, PDDL), vendored
+  unchanged at ``vendor/reference/`` (its README records the source and checksum).
 - ``{curated}/organisations.csv``, ``{curated}/places.csv``, ``{curated}/memberships.csv``:
   facts the project adds, each row with its source (conventionally ``reference/``).
 
@@ -17,13 +17,11 @@ naming the command and the input files with their SHA-256).
 Errors: :class:`ReferenceDataError` (local; ``diplograph.errors`` did not exist when this module
 was written) with a message ``"{file}:{line}: {problem}"``. This module never prints or exits.
 
-Run as ``python -m diplograph.reference --shared ../shared/reference --curated reference
---out graphs/reference`` (the CLI command is ``diplograph reference``).
+The command is ``diplograph reference``.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as _dt
 import hashlib
@@ -31,12 +29,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from diplograph.errors import InputError
 from diplograph.files import write_atomically
-from diplograph.namespaces import DG, ID
+from diplograph.namespaces import DG, ID, SCHEMA, WD
 
 __all__ = [
     "GRAPH_STEMS",
@@ -46,10 +44,6 @@ __all__ = [
     "write_reference_graphs",
 ]
 
-# Namespaces (src/diplograph/namespaces.py did not exist when this module was written;
-# values copied from notes/CONVENTIONS.md).
-SCHEMA = Namespace("https://schema.org/")
-WD = Namespace("http://www.wikidata.org/entity/")
 
 GRAPH_STEMS: tuple[str, ...] = ("states", "organisations", "places", "memberships")
 
@@ -57,7 +51,7 @@ GENERATOR_COMMAND = "diplograph reference"
 
 # Conventional locations, used in the generated headers and in dg:fileName so that output does
 # not depend on where the caller's copies of the input folders are.
-SHARED_LABEL = "../shared/reference"
+UPSTREAM_LABEL = "vendor/reference"
 CURATED_LABEL = "reference"
 
 COUNTRY_CODES = "country-codes.csv"
@@ -285,7 +279,7 @@ def _country_codes_source(g: Graph) -> URIRef:
         "Country and territory codes (ISO 3166-1, M49, names, capitals, Wikidata QIDs)",
         "datasets/country-codes, data/country-codes.csv",
         "PDDL (public domain)",
-        f"{SHARED_LABEL}/{COUNTRY_CODES}",
+        f"{UPSTREAM_LABEL}/{COUNTRY_CODES}",
     )
 
 
@@ -513,16 +507,16 @@ def _build_memberships(
     return g
 
 
-def build_reference_graphs(shared_reference_dir: Path, curated_dir: Path) -> dict[str, Graph]:
+def build_reference_graphs(upstream_dir: Path, curated_dir: Path) -> dict[str, Graph]:
     """Build the four reference graphs, keyed by file stem (see :data:`GRAPH_STEMS`)."""
-    shared_reference_dir = Path(shared_reference_dir)
+    upstream_dir = Path(upstream_dir)
     curated_dir = Path(curated_dir)
-    if not shared_reference_dir.is_dir():
+    if not upstream_dir.is_dir():
         raise ReferenceDataError(
-            shared_reference_dir, None,
-            f"shared reference folder not found (expected {SHARED_LABEL} next to the repository)",
+            upstream_dir, None,
+            f"upstream reference folder not found (the repository keeps it at {UPSTREAM_LABEL})",
         )
-    states, countries = _build_states(shared_reference_dir / COUNTRY_CODES)
+    states, countries = _build_states(upstream_dir / COUNTRY_CODES)
     organisations, acronyms = _build_organisations(curated_dir / ORGANISATIONS)
     places = _build_places(curated_dir / PLACES, countries)
     memberships = _build_memberships(curated_dir / MEMBERSHIPS, countries, acronyms)
@@ -538,13 +532,13 @@ def build_reference_graphs(shared_reference_dir: Path, curated_dir: Path) -> dic
 
 # Which input files each output is generated from (conventional location, file name).
 _INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "states": ((SHARED_LABEL, COUNTRY_CODES),),
+    "states": ((UPSTREAM_LABEL, COUNTRY_CODES),),
     "organisations": ((CURATED_LABEL, ORGANISATIONS),),
-    "places": ((CURATED_LABEL, PLACES), (SHARED_LABEL, COUNTRY_CODES)),
+    "places": ((CURATED_LABEL, PLACES), (UPSTREAM_LABEL, COUNTRY_CODES)),
     "memberships": (
         (CURATED_LABEL, MEMBERSHIPS),
         (CURATED_LABEL, ORGANISATIONS),
-        (SHARED_LABEL, COUNTRY_CODES),
+        (UPSTREAM_LABEL, COUNTRY_CODES),
     ),
 }
 
@@ -553,13 +547,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _header(stem: str, shared_reference_dir: Path, curated_dir: Path) -> str:
-    dirs = {SHARED_LABEL: Path(shared_reference_dir), CURATED_LABEL: Path(curated_dir)}
+def _header(stem: str, upstream_dir: Path, curated_dir: Path) -> str:
+    dirs = {UPSTREAM_LABEL: Path(upstream_dir), CURATED_LABEL: Path(curated_dir)}
     lines = [
         f"# GENERATED FILE - do not edit. Regenerate with `{GENERATOR_COMMAND}`",
         "# (library: diplograph.reference.write_reference_graphs;",
-        f"#  or: python -m diplograph.reference --shared {SHARED_LABEL}"
-        f" --curated {CURATED_LABEL} --out graphs/reference).",
+        f"#  upstream tables from {UPSTREAM_LABEL}, curated facts from {CURATED_LABEL}/).",
         f"# Reference graph '{stem}', generated from:",
     ]
     for label, name in _INPUTS[stem]:
@@ -622,9 +615,9 @@ def serialize_reference_graph(graph: Graph) -> str:
 
 
 
-def write_reference_graphs(shared_reference_dir: Path, curated_dir: Path, out_dir: Path) -> list[Path]:
+def write_reference_graphs(upstream_dir: Path, curated_dir: Path, out_dir: Path) -> list[Path]:
     """Build the reference graphs and write ``out_dir/{stem}.ttl`` for each; return the paths."""
-    graphs = build_reference_graphs(shared_reference_dir, curated_dir)
+    graphs = build_reference_graphs(upstream_dir, curated_dir)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -632,33 +625,8 @@ def write_reference_graphs(shared_reference_dir: Path, curated_dir: Path, out_di
         raise ReferenceDataError(out_dir, None, f"cannot create output folder ({exc.strerror})") from None
     written = []
     for stem in GRAPH_STEMS:
-        text = _header(stem, shared_reference_dir, curated_dir) + serialize_reference_graph(graphs[stem])
+        text = _header(stem, upstream_dir, curated_dir) + serialize_reference_graph(graphs[stem])
         path = out_dir / f"{stem}.ttl"
         write_atomically(path, text)
         written.append(path)
     return written
-
-
-def _main(argv: list[str] | None = None) -> int:  # pragma: no cover - developer entry point
-    """``python -m diplograph.reference``; the project CLI command is ``diplograph reference``."""
-    import sys
-
-    parser = argparse.ArgumentParser(
-        prog="python -m diplograph.reference",
-        description="Generate graphs/reference/*.ttl from the reference CSV files.",
-    )
-    parser.add_argument("--shared", type=Path, default=Path(SHARED_LABEL))
-    parser.add_argument("--curated", type=Path, default=Path(CURATED_LABEL))
-    parser.add_argument("--out", type=Path, default=Path("graphs/reference"))
-    args = parser.parse_args(argv)
-    try:
-        for written_path in write_reference_graphs(args.shared, args.curated, args.out):
-            print(written_path)
-    except ReferenceDataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(_main())

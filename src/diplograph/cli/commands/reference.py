@@ -9,15 +9,15 @@ import typer
 
 from diplograph.cli.app import app
 from diplograph.errors import PathNotFoundError, display_path
-from diplograph.project import SHARED_ENV, Project
+from diplograph.project import Project
 
 
 @app.command()
 def reference(
-    shared: Optional[Path] = typer.Option(
+    upstream: Optional[Path] = typer.Option(
         None,
-        "--shared",
-        help=f"Folder of shared reference tables (country-codes.csv, …). Default: ../shared/reference, or ${SHARED_ENV}/reference.",
+        "--upstream",
+        help="Folder of the upstream reference tables (country-codes.csv, …). Default: vendor/reference in the project.",
         show_default=False,
     ),
     out: Optional[Path] = typer.Option(
@@ -26,18 +26,19 @@ def reference(
 ) -> None:
     """Build the reference graphs (states, organisations, places, memberships).
 
-    Reads the shared reference tables and the project's curated reference/*.csv,
+    Reads the upstream tables vendored in vendor/reference (ISO 3166 codes with Wikidata QIDs)
+    and the project's curated reference/*.csv,
     and writes one Turtle file per kind of reference data; prints each file written.
     """
     project = Project.find()
-    shared_dir = shared or project.shared_reference_dir
-    if not shared_dir.is_dir():
-        raise PathNotFoundError(shared_dir, "no such folder (the shared reference tables)")
+    upstream_dir = upstream or project.upstream_reference_dir
+    if not upstream_dir.is_dir():
+        raise PathNotFoundError(upstream_dir, "no such folder (the upstream reference tables)")
     from diplograph.reference import (
         write_reference_graphs,  # lazy: only this command needs it
     )
 
-    written = write_reference_graphs(shared_dir, project.curated_reference_dir, out or project.reference_dir)
+    written = write_reference_graphs(upstream_dir, project.curated_reference_dir, out or project.reference_dir)
     for path in written:
         typer.echo(f"wrote {display_path(path)}")
 
