@@ -174,7 +174,7 @@ def _plain_inputs(spec: dict, with_data: bool = True):
 
 
 def w_load(spec: dict) -> dict:
-    from diplograph.namespaces import graph_iri
+    from diplograph.iris import graph_iri
     from diplograph.project import Project
 
     project = Project(Path(spec["project"]))
@@ -283,7 +283,7 @@ def w_infer(spec: dict) -> dict:
 def w_queries(spec: dict) -> dict:
     import signal
 
-    from diplograph.namespaces import graph_iri
+    from diplograph.iris import graph_iri
     from diplograph.project import Project
     from diplograph.queries import list_queries, run_query
 
@@ -444,6 +444,7 @@ def w_html(spec: dict) -> dict:
 
 def w_browser(spec: dict) -> dict:
     from playwright.sync_api import sync_playwright
+
     from viz_bench import CHROMIUM, measure
 
     out = {}

@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplograph.validate import validate_graph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
+
+from diplograph.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "diplograph.ttl"

@@ -7,7 +7,6 @@ Skip rule (see the ``chromium_executable`` fixture in conftest.py): skipped only
 from __future__ import annotations
 
 import time
-
 from pathlib import Path
 
 import pytest

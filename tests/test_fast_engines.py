@@ -17,10 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import shapes_util as su
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
+import shapes_util as su
 from diplograph.fast_rules import infer_fast, unsupported_axioms
 from diplograph.fast_shacl import FastReport, unsupported_shapes, validate_fast
 from diplograph.infer import infer, materialise

@@ -7,7 +7,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from diplograph.infer import DROP_REASONS, infer, materialise
-from diplograph.namespaces import DG, ID, graph_iri
+from diplograph.iris import graph_iri
+from diplograph.namespaces import DG, ID
 from diplograph.project import Project
 from diplograph.store import load_project_dataset, plain_graph
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
@@ -26,7 +24,18 @@ from diplograph.merge import (
     write_merged,
 )
 from diplograph.namespaces import DG, GRAPH, ID, OWL, PROV
-from merge_util import FIXTURES, GOLDEN, MERGE_QUERIES, QUERIES, REFERENCE, ROOT, SEED, header, read_csv, run_named_query
+from merge_util import (
+    FIXTURES,
+    GOLDEN,
+    MERGE_QUERIES,
+    QUERIES,
+    REFERENCE,
+    ROOT,
+    SEED,
+    header,
+    read_csv,
+    run_named_query,
+)
 
 CK = FIXTURES / "china-kazakhstan.ttl"
 AK = FIXTURES / "azerbaijan-kazakhstan.ttl"

@@ -210,7 +210,7 @@ def test_projection_of_a_plain_graph_with_duplicates_across_named_graphs():
     """Oxigraph's union is a multiset: a statement in two named graphs must not double an edge."""
     from rdflib import Graph
 
-    from diplograph.namespaces import graph_iri
+    from diplograph.iris import graph_iri
     from diplograph.store import add_graph, new_dataset
 
     g = Graph().parse(REPO / "graphs" / "china-azerbaijan-2024.ttl")

@@ -31,8 +31,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
 from diplograph.errors import EmptyInputError, InputError, PathNotFoundError, QueryError
+from diplograph.iris import graph_iri
 from diplograph.loading import load_dataset_file, load_graph
-from diplograph.namespaces import graph_iri
 from diplograph.project import Project
 from diplograph.queries import (
     NamedQuery,

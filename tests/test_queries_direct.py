@@ -39,6 +39,7 @@ from diplograph.store import (
     new_dataset,
     oxigraph_store,
 )
+from diplograph.terms import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
@@ -55,7 +56,7 @@ def through_rdflib(dataset, text: str) -> QueryResult:
     if result.type == "ASK":
         return QueryResult(columns=(), rows=(), boolean=bool(result.askAnswer))
     columns = tuple(str(v) for v in (result.vars or ()))
-    rows = tuple(tuple(queries._normalise(row[i]) for i in range(len(columns))) for row in result)
+    rows = tuple(tuple(plain(row[i]) for i in range(len(columns))) for row in result)
     return QueryResult(columns=columns, rows=rows)
 
 
@@ -146,7 +147,7 @@ def seed_with_closure(tmp_path_factory) -> dict:
     from rdflib import Graph
 
     from diplograph.infer import infer
-    from diplograph.namespaces import graph_iri
+    from diplograph.iris import graph_iri
     from diplograph.store import add_graph, plain_graph
 
     loaded = load_project_dataset(Project(ROOT), store="rdflib")

@@ -38,7 +38,7 @@ def test_new_then_validate_conforms(project):
     text = out.read_text()
     for kind in ("dg:Meeting", "dg:RelationshipLevelStatus", "dg:Membership", "dg:Indicator", "dg:Stance",
                  "dg:Policy", "dg:PostHolding", "dg:Quote"):
-        assert f"# " in text and f"a {kind} ;" in text, kind  # commented example present
+        assert "# " in text and f"a {kind} ;" in text, kind  # commented example present
         assert f"\na {kind}" not in text
     proc = run_cli("validate", "graphs/china-kazakhstan.ttl", cwd=project, home=project)
     # the scaffolded file adds no violation of its own (shapes under development elsewhere may

@@ -21,7 +21,7 @@ from rdflib import Graph
 
 from conftest import run_cli
 from diplograph.endpoint import Endpoint, graph_triple_count
-from diplograph.namespaces import graph_iri
+from diplograph.iris import graph_iri
 from diplograph.project import HOME_ENV, Project
 from diplograph.serve import find_service
 from diplograph.store import StoreSpec, load_project_dataset, plain_graph

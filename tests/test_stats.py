@@ -6,12 +6,12 @@ import pytest
 from rdflib import Graph
 
 from conftest import run_cli
+from diplograph.iris import graph_iri
 from diplograph.kinds import entity_kind
-from diplograph.namespaces import DG, ID, graph_iri
+from diplograph.namespaces import DG, ID
 from diplograph.project import Project
 from diplograph.stats import entity_network, stats
 from diplograph.store import load_project_dataset
-
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from rdflib.namespace import XSD
 
 from conftest import FIXTURES, write
 from diplograph.errors import EmptyInputError, InputErrors, ParseError, UsageError
-from diplograph.namespaces import graph_iri
+from diplograph.iris import graph_iri
 from diplograph.store import STORES, add_graph, load_project_dataset, new_dataset, plain_graph
 from diplograph.validate import validate_graph
 

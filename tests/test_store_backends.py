@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from conftest import run_cli
 from diplograph.errors import EndpointError, StoreLocationError, UsageError
-from diplograph.namespaces import graph_iri
+from diplograph.iris import graph_iri
 from diplograph.project import Project
 from diplograph.store import MANIFEST_FILE, StoreSpec, load_project_dataset, new_dataset, plain_graph, store_spec
 

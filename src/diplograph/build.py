@@ -52,9 +52,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from diplograph.errors import DiplographError, EmptyInputError, display_path
 from diplograph.infer import InferenceResult, materialise
+from diplograph.iris import graph_iri
 from diplograph.loading import load_graph
 from diplograph.merge import MergeReport, merge_sources
-from diplograph.namespaces import bind_prefixes, graph_iri, shorten
 from diplograph.project import Project
 from diplograph.queries import (
     NamedQuery,
@@ -71,6 +71,7 @@ from diplograph.store import (
     new_dataset,
     plain_graph,
 )
+from diplograph.terms import bind_prefixes, shorten
 from diplograph.validate import ValidationReport, ValidationResult, validate_loaded
 
 __all__ = [

@@ -15,6 +15,7 @@ hierarchy::
     │   ├── QueryError             a SPARQL query file or text that cannot be read or run;
     │   │                          ``path`` (None for ad-hoc text), ``line``, ``column``, ``detail``
     │   ├── InputErrors            several of the above at once (``errors``)
+    │   ├── GraphNameClashError    two files would fill one named graph
     │   └── StoreLocationError     ``--db`` names something that is not an Oxigraph store
     ├── UsageError             exit 2: arguments that make no sense together
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
@@ -39,6 +40,7 @@ __all__ = [
     "EmptyInputError",
     "EncodingError",
     "EndpointError",
+    "GraphNameClashError",
     "InputError",
     "InputErrors",
     "ParseError",
@@ -200,6 +202,24 @@ class QueryError(InputError):
             if self.column is not None:
                 where = f"{where}:{self.column}"
         return f"{where}: {self.detail}" if where else self.detail
+
+
+class GraphNameClashError(InputError):
+    """Two input files would fill the same named graph (graph names come from file stems).
+
+    Attributes: ``path`` (the file read second), ``graph`` (the graph IRI), ``other`` (the file
+    that already gave it).
+    """
+
+    def __init__(self, path: Path | str, graph: object, other: Path | str) -> None:
+        self.path, self.graph, self.other = Path(path), graph, Path(other)
+        super().__init__(self.path, self.graph, self.other)
+
+    def __str__(self) -> str:
+        return (
+            f"{display_path(self.path)}: would share the named graph <{self.graph}> with "
+            f"{display_path(self.other)}; graph names come from file stems, rename one"
+        )
 
 
 class StoreLocationError(_PathError):

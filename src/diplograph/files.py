@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NotUtf8", "decode_utf8", "write_atomically"]
+__all__ = ["NotUtf8", "decode_utf8", "write_all_atomically", "write_atomically"]
 
 
 def write_atomically(path: Path | str, content: str | bytes, *, mode: int = 0o644) -> Path:
@@ -22,21 +22,36 @@ def write_atomically(path: Path | str, content: str | bytes, *, mode: int = 0o64
     Text is written as UTF-8 with ``\\n`` line ends. ``mode`` is applied before the rename
     (mkstemp creates files readable by their owner only; outputs are meant to be shared).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    return write_all_atomically([(path, content)], mode=mode)[0]
+
+
+def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode: int = 0o644) -> list[Path]:
+    """Write several files so that none is replaced unless all of them can be written.
+
+    Every content goes to a temporary file beside its target first; only when all are on disk
+    are they renamed into place. On any error the temporary files are removed and every target
+    is left as it was (the renames themselves cannot fail for lack of space or a bad path).
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        for path, content in outputs:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+        for tmp, path in staged:
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _path in staged:
+            Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return [path for _tmp, path in staged]
 
 
 @dataclass(frozen=True)

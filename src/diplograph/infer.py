@@ -108,7 +108,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from diplograph.errors import UsageError
-from diplograph.namespaces import graph_iri
+from diplograph.iris import graph_iri
 from diplograph.store import LoadedDataset, add_graph, plain_graph
 
 __all__ = [

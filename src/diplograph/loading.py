@@ -31,7 +31,7 @@ from diplograph.errors import (
     UnsupportedFormatError,
 )
 from diplograph.files import NotUtf8, decode_utf8
-from diplograph.namespaces import bind_prefixes
+from diplograph.terms import bind_prefixes
 
 __all__ = [
     "DATASET_FORMATS",

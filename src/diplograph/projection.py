@@ -67,10 +67,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
-from rdflib import Literal
 
 from diplograph.errors import UsageError
-from diplograph.namespaces import DCTERMS, DG, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
+from diplograph.kinds import EVENT_CLASSES, ORGANISATION_CLASSES
+from diplograph.namespaces import DG, ORG, PROV, RDF, SKOS
+from diplograph.terms import label_of, plain
 
 __all__ = [
     "NODE_KINDS",
@@ -176,7 +177,7 @@ class _Index:
         seen = set()
         # DISTINCT: Oxigraph's union of named graphs is a multiset.
         for s, p, o in dataset.query(_ALL_TRIPLES):
-            o = _norm(o)
+            o = plain(o)
             if (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
@@ -194,14 +195,7 @@ class _Index:
 
     def label(self, node) -> str:
         """English (or untagged) rdfs:label / skos:prefLabel / foaf:name; else the IRI's last part."""
-        for p in (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title):
-            values = self.all(node, p)
-            if values:
-                best = sorted(values, key=lambda v: (_lang_rank(v), str(v)))[0]
-                return str(best)
-        text = str(node)
-        tail = re.split(r"[/#]", text.rstrip("/#"))[-1]
-        return tail or text
+        return label_of(node, self.all)
 
     def instances(self, *classes) -> list:
         found = set()
@@ -210,34 +204,11 @@ class _Index:
         return sorted(found, key=str)
 
 
-def _lang_rank(value) -> int:
-    lang = getattr(value, "language", None)
-    if lang in (None, ""):
-        return 1
-    return 0 if lang.lower().startswith("en") else 2
-
-
-def _norm(term):
-    # Oxigraph returns plain literals as "x"^^xsd:string; make them rdflib's plain form.
-    if isinstance(term, Literal) and term.datatype == XSD.string and term.language is None:
-        return Literal(str(term))
-    return term
-
-
 # --- projection ---------------------------------------------------------------------------------
 
-_ORG_TYPES = {
-    DG.InternationalOrganisation: "international organisation",
-    DG.PoliticalParty: "political party",
-    DG.GoverningBody: "governing body",
-    DG.Institution: "institution",
-}
-_EVENT_TYPES = {
-    DG.Meeting: "meeting",
-    DG.Summit: "summit",
-    DG.Visit: "visit",
-    DG.PressConference: "press conference",
-}
+_ORG_TYPES = {cls: kind.name for cls, kind in ORGANISATION_CLASSES.items()}
+# Events drawn by their specific type (an untyped dg:DiplomaticEvent is not drawn).
+_EVENT_TYPES = {cls: kind.name for cls, kind in EVENT_CLASSES.items() if cls != DG.DiplomaticEvent}
 # Statements about a relationship that appear as its details, under these headings.
 _REL_DETAIL_TYPES = (
     (DG.RelationsEstablishment, "established"),

@@ -71,6 +71,7 @@ from diplograph.errors import (
 )
 from diplograph.files import NotUtf8, decode_utf8
 from diplograph.store import oxigraph_store
+from diplograph.terms import nt, plain
 from diplograph.working_store import from_ox
 
 __all__ = [
@@ -281,7 +282,7 @@ def run_query(dataset_or_graph: Graph, query: str | NamedQuery) -> QueryResult:
         if result.type != "SELECT":
             raise QueryError(f"{result.type} queries are not supported here; use SELECT or ASK", path=path)
         columns = tuple(str(v) for v in (result.vars or ()))
-        rows = tuple(tuple(_normalise(row[i]) for i in range(len(columns))) for row in result)
+        rows = tuple(tuple(plain(row[i]) for i in range(len(columns))) for row in result)
     except QueryError:
         raise
     except Exception as exc:  # parsers and engines raise many unrelated types
@@ -503,12 +504,6 @@ def _vars(names: Sequence[str]) -> str:
     return " ".join(f"?{n}" for n in names) or "(none)"
 
 
-def _normalise(term: Node | None) -> Node | None:
-    if isinstance(term, Literal) and term.datatype == XSD.string and term.language is None:
-        return Literal(str(term))
-    return term
-
-
 _OX_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
 _UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix\s*:\s*(\S+)")
 
@@ -560,26 +555,7 @@ def _locate_prefix(text: str, prefix: str) -> tuple[int | None, int | None]:
 
 
 def _tsv_term(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        lexical = _escape(str(term))
-        if term.language:
-            return f'"{lexical}"@{term.language}'
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f'"{lexical}"^^<{term.datatype}>'
-        return f'"{lexical}"'
-    return str(term)
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
+    return "" if term is None else nt(term)
 
 
 def _json_term(term: Node) -> dict[str, str]:

@@ -32,9 +32,11 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
+from diplograph import iris
 from diplograph.errors import InputError
 from diplograph.files import write_atomically
 from diplograph.namespaces import DG, ID, SCHEMA, WD
+from diplograph.terms import turtle
 
 __all__ = [
     "GRAPH_STEMS",
@@ -207,35 +209,7 @@ def _date_literal(row: _Row, column: str) -> Literal | None:
     )
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-# --------------------------------------------------------------------------- IRIs and sources
-
-
-def state_iri(iso3: str) -> URIRef:
-    return ID[f"state/{iso3}"]
-
-
-def territory_iri(iso3: str) -> URIRef:
-    return ID[f"territory/{iso3}"]
-
-
-def org_iri(acronym: str) -> URIRef:
-    return ID[f"org/{acronym.lower()}"]
-
-
-def place_iri(slug: str) -> URIRef:
-    return ID[f"place/{slug}"]
-
-
-def membership_iri(acronym: str, iso3: str) -> URIRef:
-    return ID[f"membership/{acronym.lower()}/{iso3}"]
-
-
-def reference_source_iri(slug: str) -> URIRef:
-    return ID[f"reference-source/{slug}"]
+# --------------------------------------------------------------------------- graphs and sources
 
 
 def _new_graph() -> Graph:
@@ -263,7 +237,7 @@ def _new_graph() -> Graph:
 def _add_file_source(
     g: Graph, slug: str, title: str, upstream: str, licence: str, file_name: str
 ) -> URIRef:
-    node = reference_source_iri(slug)
+    node = iris.reference_source(slug)
     g.add((node, RDF.type, DG.ReferenceSource))
     g.add((node, DCTERMS.title, Literal(title, lang="en")))
     g.add((node, DCTERMS.source, Literal(upstream)))
@@ -358,7 +332,7 @@ def _build_states(path: Path) -> tuple[Graph, dict[str, _Country]]:
             seen[key] = row.line
 
         is_state = row["is_independent"] == "Yes"
-        node = state_iri(iso3) if is_state else territory_iri(iso3)
+        node = iris.state(iso3) if is_state else iris.territory(iso3)
         countries[iso3] = _Country(iso3, node, is_state)
         g.add((node, RDF.type, DG.State if is_state else DG.Territory))
         g.add((node, RDFS.label, Literal(label, lang="en")))
@@ -396,7 +370,7 @@ def _build_organisations(path: Path) -> tuple[Graph, set[str]]:
         if not row["source"]:
             raise row.error("source is empty: every curated row needs a source")
         qid = _qid(row, "wikidata")
-        node = org_iri(acronym)
+        node = iris.organisation(acronym)
         g.add((node, RDF.type, DG.InternationalOrganisation))
         g.add((node, RDFS.label, Literal(row["name"], lang="en")))
         if row["alt_name"]:
@@ -436,7 +410,7 @@ def _build_places(path: Path, countries: dict[str, _Country]) -> Graph:
         if not country.is_state:
             raise row.error(f"state: {country.iso3!r} is not an independent state in {COUNTRY_CODES}")
         qid = _qid(row, "wikidata")
-        node = place_iri(slug)
+        node = iris.place(slug)
         g.add((node, RDF.type, DG.Place))
         g.add((node, RDFS.label, Literal(row["name"], lang="en")))
         g.add((node, DG.inState, country.iri))
@@ -454,8 +428,7 @@ def _url_source(g: Graph, row: _Row) -> URIRef:
     url = row["source"]
     if not re.fullmatch(r"https?://[^\s\"<>]+", url):
         raise row.error(f"source: not an http(s) URL: {url!r}")
-    slug = _slug(re.sub(r"^https?://(www\.)?", "", url))
-    node = reference_source_iri(slug)
+    node = iris.reference_source(re.sub(r"^https?://(www\.)?", "", url))
     g.add((node, RDF.type, DG.ReferenceSource))
     g.add((node, SCHEMA.url, URIRef(url)))
     return node
@@ -490,10 +463,10 @@ def _build_memberships(
         if not row["note"]:
             raise row.error("note is empty: say what the source states")
         source = _url_source(g, row)
-        node = membership_iri(acronym, country.iso3)
+        node = iris.membership(acronym, country.iso3)
         g.add((node, RDF.type, DG.Membership))
         g.add((node, ORG.member, country.iri))
-        g.add((node, ORG.organization, org_iri(acronym)))
+        g.add((node, ORG.organization, iris.organisation(acronym)))
         g.add((node, DG.membershipStatus, DG[status]))
         if start is not None:
             g.add((node, DG.startDate, start))
@@ -568,26 +541,11 @@ def serialize_reference_graph(graph: Graph) -> str:
     versions and hash seeds this writes the graph itself (no blank nodes are produced here).
     """
     nm = graph.namespace_manager
+    prefixes = {prefix: str(ns) for prefix, ns in nm.namespaces()}
     used: set[str] = set()
 
     def term(t) -> str:
-        if isinstance(t, URIRef):
-            if t == RDF.type:
-                return "a"
-            for prefix, ns in sorted(nm.namespaces(), key=lambda p: (-len(str(p[1])), p[0])):
-                ns_s = str(ns)
-                if str(t).startswith(ns_s):
-                    local = str(t)[len(ns_s):]
-                    if re.fullmatch(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?", local):
-                        used.add(prefix)
-                        return f"{prefix}:{local}"
-            return t.n3()
-        if isinstance(t, Literal):
-            if t.datatype is not None:
-                lexical = Literal(str(t)).n3()
-                return f"{lexical}^^{term(t.datatype)}"
-            return t.n3()
-        raise TypeError(f"unsupported term {t!r}")  # pragma: no cover - no blank nodes built
+        return turtle(t, prefixes, used)
 
     def predicate_key(p: URIRef) -> tuple[int, str]:
         return (0 if p == RDF.type else 1, str(p))

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph
 
 from diplograph.errors import UsageError, display_path
 from diplograph.files import write_atomically
 from diplograph.loading import load_graph
 from diplograph.namespaces import DG, RDF, RDFS
 from diplograph.sources import read_source_text
+from diplograph.terms import best_label, quote, slug
 
 __all__ = ["ScaffoldResult", "UnknownStateError", "known_states", "scaffold_relationship", "default_output"]
 
@@ -48,14 +48,13 @@ def known_states(states_file: Path) -> dict[str, str]:
         code = g.value(node, DG.isoAlpha3)
         if code is None:
             continue
-        names = [str(l) for l in g.objects(node, RDFS.label) if isinstance(l, Literal) and l.language in ("en", None)]
-        states[str(code)] = sorted(names)[0] if names else str(code)
+        states[str(code)] = best_label(g.objects(node, RDFS.label), "en", fallback=False) or str(code)
     return states
 
 
 def default_output(graphs_dir: Path, code_a: str, code_b: str, states: dict[str, str]) -> Path:
     """``graphs/{name-a}-{name-b}.ttl`` in the order given: CHN KAZ -> china-kazakhstan.ttl."""
-    return graphs_dir / f"{_slug(states[code_a])}-{_slug(states[code_b])}.ttl"
+    return graphs_dir / f"{slug(states[code_a])}-{slug(states[code_b])}.ttl"
 
 
 def scaffold_relationship(
@@ -139,19 +138,19 @@ def _render(a, b, states, stem, title, url, source_file, text) -> str:
     w(_banner("The source document and who speaks in it"))
     w("")
     w("src: a dg:SourceDocument ;")
-    w(f"    dcterms:title {_q(title)} ;")
+    w(f"    dcterms:title {quote(title)} ;")
     if url:
         w(f"    schema:url <{_iri(url)}> ;")
     w(f"    dcterms:creator {author} ;")
     w(f"    dcterms:subject rel:{rel} ;")
-    w(f"    dg:fileName {_q(file_name)} ;")
+    w(f"    dg:fileName {quote(file_name)} ;")
     if text is not None:
-        w(f"    dg:sha256 {_q(text.sha256)} ;")
+        w(f"    dg:sha256 {quote(text.sha256)} ;")
         for _line, excluded in text.excluded:
-            w(f"    dg:excludedText {_q(excluded)} ;")
-        w(f"    dg:note {_q(f'Scaffolded from {file_name}: {len(text.sentences)} sentences below.')} .")
+            w(f"    dg:excludedText {quote(excluded)} ;")
+        w(f"    dg:note {quote(f'Scaffolded from {file_name}: {len(text.sentences)} sentences below.')} .")
     else:
-        w(f"    dg:note {_q(f'Save the text of the article as {file_name} in the shared sources folder and run `diplograph new` again with --source-file to list its sentences.')} .")
+        w(f"    dg:note {quote(f'Save the text of the article as {file_name} in sources/ and run `diplograph new` again with --source-file to list its sentences.')} .")
     w("")
     w(f"{author} a dg:UnnamedAuthor ;")
     w('    rdfs:label "unnamed author of the source document" ;')
@@ -160,7 +159,7 @@ def _render(a, b, states, stem, title, url, source_file, text) -> str:
     w(_banner("The relationship"))
     w("")
     w(f"rel:{rel} a dg:BilateralRelationship ;")
-    w(f"    rdfs:label {_q(f'{name_a}–{name_b} relations')} ;")
+    w(f"    rdfs:label {quote(f'{name_a}–{name_b} relations')} ;")
     w(f"    dg:party state:{x} , state:{y} ;")
     if evidence_sentence is not None:
         w(f"    dg:evidence sen:{evidence_sentence.key} ;")
@@ -175,14 +174,14 @@ def _render(a, b, states, stem, title, url, source_file, text) -> str:
         w("")
         for s in text.sentences:
             w(f"sen:{s.key} a dg:Sentence ; dcterms:isPartOf src: ; dg:lineNumber {s.line} ; dg:sentenceNumber {s.number} ;")
-            w(f"    dg:text {_q(s.text)} .")
+            w(f"    dg:text {quote(s.text)} .")
             w("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _examples(a, b, x, y, rel, states, author) -> str:
     na, nb = states[a], states[b]
-    sa, sb = _slug(na), _slug(nb)
+    sa, sb = slug(na), slug(nb)
     block = f"""{_banner("Examples of every kind of statement (commented out): copy, fill in from the source, uncomment")}
 #
 # Every statement node carries its provenance: prov:wasDerivedFrom the source document, dg:evidence the
@@ -319,19 +318,10 @@ def _first_mention(text, names):
     return text.sentences[0] if text.sentences else None
 
 
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
 def _iri(url: str) -> str:
     if re.search(r'[\s<>"{}|^`\\]', url):
         raise UsageError(f"--source-url {url!r} is not a valid IRI (no spaces, quotes or angle brackets)")
     return url
-
-
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def _close(code: str, states: dict[str, str]) -> str:

@@ -38,9 +38,11 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from diplograph.iris import graph_iri
 from diplograph.kinds import entity_kind
-from diplograph.namespaces import DCTERMS, DG, FOAF, PROV, RDF, RDFS, SKOS, graph_iri
+from diplograph.namespaces import DG, PROV, RDF
 from diplograph.store import LoadedDataset, plain_graph
+from diplograph.terms import label_of
 
 __all__ = ["Centrality", "Stats", "entity_network", "stats"]
 
@@ -190,19 +192,7 @@ def _ranked(G: nx.Graph) -> list[Centrality]:
 
 
 def _label(graph: Graph, node) -> str:
-    for p in (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title):
-        values = list(graph.objects(node, p))
-        if values:
-            best = sorted(values, key=lambda v: (_lang_rank(v), str(v)))[0]
-            return str(best)
-    return str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _lang_rank(value) -> int:
-    lang = getattr(value, "language", None)
-    if not lang:
-        return 1
-    return 0 if lang.lower().startswith("en") else 2
+    return label_of(node, graph.objects)
 
 
 def _local(term) -> str:

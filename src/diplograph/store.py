@@ -2,7 +2,7 @@
 
 A diplograph dataset is one ``rdflib.Dataset`` whose named graphs are the
 ontology, the shapes, one graph per reference file and one per source
-document (IRIs from :func:`diplograph.namespaces.graph_iri`). Four stores can
+document (IRIs from :func:`diplograph.iris.graph_iri`). Four stores can
 back it (:data:`ALL_STORES`); a :class:`StoreSpec` names one with its location:
 
 ``memory`` (default)
@@ -60,9 +60,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as _DEFAULT_GRAPH
-from rdflib.namespace import XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Node
@@ -78,14 +77,16 @@ from diplograph.errors import (
     display_path,
 )
 from diplograph.files import write_atomically
+from diplograph.iris import graph_iri
 from diplograph.loading import (
     DATASET_FORMATS,
     expand_paths,
     load_dataset_file,
     load_graph,
 )
-from diplograph.namespaces import GRAPH, bind_prefixes, graph_iri
+from diplograph.namespaces import GRAPH
 from diplograph.project import Project
+from diplograph.terms import bind_prefixes, plain
 
 __all__ = [
     "ALL_STORES",
@@ -357,7 +358,7 @@ def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Grap
             result += _remote_triples(remote.endpoint, None)
             return result
         quads = dataset.quads((None, None, None, None))
-        result += ((s, p, _rdflib_form(o)) for s, p, o, _ in quads)
+        result += ((s, p, plain(o)) for s, p, o, _ in quads)
         return result
     names = list(names)
     present = set(remote.endpoint.named_graphs()) if remote else {g.identifier for g in dataset.graphs()}
@@ -367,7 +368,7 @@ def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Grap
         if remote is not None:
             result += _remote_triples(remote.endpoint, name)
         else:
-            result += ((s, p, _rdflib_form(o)) for s, p, o in dataset.graph(name))
+            result += ((s, p, plain(o)) for s, p, o in dataset.graph(name))
     return result
 
 
@@ -422,16 +423,10 @@ def _remote_triples(endpoint: Endpoint, name: URIRef | None) -> Iterable[tuple[N
         graph.parse(data=data.decode("utf-8"), format="nt")
     except Exception as exc:  # a server answering something else than N-Triples
         raise EndpointError(endpoint.query, f"CONSTRUCT answer is not N-Triples ({exc.__class__.__name__})") from None
-    return ((s, p, _rdflib_form(o)) for s, p, o in graph)
+    return ((s, p, plain(o)) for s, p, o in graph)
 
 
 # --- helpers -----------------------------------------------------------------
-
-
-def _rdflib_form(term: Node) -> Node:
-    if isinstance(term, Literal) and term.datatype == XSD.string and term.language is None:
-        return Literal(str(term))
-    return term
 
 
 def _plan(project: Project, files, include_shapes: bool, errors: list[InputError]) -> list[_Item]:

@@ -33,8 +33,8 @@ from diplograph.namespaces import (
     RDF,
     RDFS,
     XSD,
-    bind_prefixes,
 )
+from diplograph.terms import bind_prefixes
 
 __all__ = [
     "REFERENCE_ORGS",

@@ -25,8 +25,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from diplograph.iris import graph_iri
 from diplograph.loading import load_graph
-from diplograph.namespaces import DG, SH, graph_iri
+from diplograph.namespaces import DG, SH
 from diplograph.project import Project
 from diplograph.store import LoadedDataset, load_project_dataset, plain_graph
 

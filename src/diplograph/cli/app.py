@@ -27,8 +27,9 @@ from rich.table import Table
 
 from diplograph import __version__
 from diplograph.errors import DiplographError, display_path
-from diplograph.namespaces import XSD, shorten
+from diplograph.namespaces import XSD
 from diplograph.project import HOME_ENV
+from diplograph.terms import shorten
 
 __all__ = ["app", "main", "console", "count_table", "plural", "result_line", "results_table", "term", "one_line"]
 

@@ -34,7 +34,7 @@ def infer(
     Inferred triples go into their own named graph, graph/inferred.
     """
     from diplograph.infer import DROP_REASONS, materialise
-    from diplograph.namespaces import graph_iri
+    from diplograph.iris import graph_iri
     from diplograph.store import load_project_dataset
 
     loaded = load_project_dataset(Project.find(), store=open_store(store, db, endpoint))

@@ -58,7 +58,7 @@ def merge(
         result = merge_sources(sources, refs, loaded_at=loaded_at, strict=strict)
     except MergeConflictError as err:
         if report is not None:
-            from diplograph.merge import _write_atomically
+            from diplograph.files import write_atomically as _write_atomically
 
             _write_atomically(report, err.report.to_json())
         raise

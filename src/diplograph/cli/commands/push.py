@@ -9,8 +9,8 @@ import typer
 
 from diplograph.cli.app import app, plural
 from diplograph.errors import display_path
-from diplograph.namespaces import shorten
 from diplograph.project import Project
+from diplograph.terms import shorten
 
 
 @app.command()

@@ -11,8 +11,8 @@ from rich.table import Table
 from diplograph.cli.app import app, console, count_table, plural
 from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
-from diplograph.namespaces import shorten
 from diplograph.project import Project
+from diplograph.terms import shorten
 
 
 @app.command()

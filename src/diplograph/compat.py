@@ -1,0 +1,86 @@
+"""The private internals of other libraries that diplograph cannot do without, wrapped here only.
+
+Each function says why no public API does the job. ``tests/test_compat.py`` exercises every one
+against the installed library, so an upgrade that moves or changes one of them fails loudly in
+that test, naming the library, instead of quietly changing diplograph's answers elsewhere.
+
+- :func:`blank_node_labels` — rdflib's graph canonicaliser (``rdflib.compare``) computes a
+  canonical hash for every blank node, but only returns a relabelled copy of the graph
+  (``to_canonical_graph``), not which original blank node got which label; the merge needs that
+  mapping to skolemise each file's blank nodes deterministically.
+- :func:`kept_literal_conversions` — owlrl replaces rdflib's lexical-to-Python table while it
+  reasons and restores it incompletely; rdflib has no public API to save and restore the table.
+- :func:`shacl_datatype_ok` — pyshacl's own test of whether a literal is a well-formed value of a
+  datatype (stricter than rdflib's ``ill_typed`` for some types); the fast validator must judge
+  ``sh:datatype`` exactly as pyshacl does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+__all__ = ["CompatError", "blank_node_labels", "kept_literal_conversions", "shacl_datatype_ok"]
+
+
+class CompatError(RuntimeError):
+    """An installed library no longer has the internal this module relies on (a bug to fix here)."""
+
+
+def blank_node_labels(graph: Graph) -> dict[Node, str]:
+    """A deterministic label (24 hex digits) for every blank node of ``graph``, from rdflib's canonicaliser.
+
+    The same graph, whatever labels its parser invented, gives the same labels.
+    """
+    try:
+        from rdflib.compare import _TripleCanonicalizer
+
+        canon = _TripleCanonicalizer(graph)
+        coloring = canon._initial_color()
+        coloring = canon._refine(coloring, coloring[:])
+        if not canon._discrete(coloring):
+            coloring = canon._traces(coloring, stats=None, depth=[0])
+        labels = {c.nodes[0]: c.hash_color()[:24] for c in coloring if isinstance(c.nodes[0], BNode)}
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise CompatError(f"rdflib.compare's canonicaliser changed ({type(exc).__name__}: {exc})") from exc
+    bnodes = {n for t in graph for n in (t[0], t[2]) if isinstance(n, BNode)}
+    missing = bnodes - set(labels)
+    # Never seen (every blank node gets a colour of its own); keep a deterministic fallback rather than fail.
+    for i, n in enumerate(sorted(missing, key=lambda b: sorted(map(str, graph.predicate_objects(b))))):
+        labels[n] = f"x{i}"
+    return labels
+
+
+@contextlib.contextmanager
+def kept_literal_conversions() -> Iterator[None]:
+    """Put rdflib's literal conversion table back exactly as it was when the block ends.
+
+    owlrl swaps in its own lexical-to-Python table while it reasons and "restores" rdflib's
+    afterwards by updating only the keys rdflib's table has, so entries such as ``xsd:gYear``
+    stay converted owlrl's way for the rest of the process (SHACL's ``sh:lessThanOrEquals`` then
+    compares ``"2024"^^xsd:gYear`` with an ``xsd:date`` differently after a reasoning run).
+    """
+    from rdflib import term
+
+    table = getattr(term, "_toPythonMapping", None)
+    if not isinstance(table, dict):
+        raise CompatError("rdflib.term._toPythonMapping is gone or no longer a dict")
+    saved = dict(table)
+    try:
+        yield
+    finally:
+        table.clear()
+        table.update(saved)
+
+
+def shacl_datatype_ok(literal: Literal, datatype: URIRef) -> bool:
+    """Whether pyshacl's ``sh:datatype`` test accepts ``literal`` as a value of ``datatype``."""
+    try:
+        from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+        return bool(DatatypeConstraintComponent._assert_actual_datatype(None, literal, datatype))
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise CompatError(f"pyshacl's datatype test changed ({type(exc).__name__}: {exc})") from exc

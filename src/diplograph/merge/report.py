@@ -1,0 +1,160 @@
+"""What a merge reports: the graphs merged, every rewrite, conflict, type clash and warning.
+
+Values only (frozen dataclasses with ``as_json`` and ``line``); nothing here reads or writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from diplograph.errors import DiplographError
+from diplograph.terms import shorten
+
+__all__ = [
+    "Conflict",
+    "MergeConflictError",
+    "MergeReport",
+    "MergeWarning",
+    "Rewrite",
+    "SourceInfo",
+    "TypeClash",
+]
+
+
+class MergeConflictError(DiplographError):
+    """``strict`` merging found conflicts or type clashes (exit 1: the data does not agree)."""
+
+    exit_code = 1
+
+    def __init__(self, report: MergeReport) -> None:
+        self.report = report
+        n = len(report.conflicts) + len(report.type_clashes)
+        super().__init__(f"{n} conflict{'s' if n != 1 else ''} found while merging (strict mode)")
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(report_line for report_line in self.report.problem_lines()) + (str(self),)
+
+
+# --- report values -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One merged named graph: where it came from. ``loaded_at`` is for people, not for output."""
+
+    graph: URIRef
+    file: str  # the path as given (display form)
+    sha256: str
+    triples: int
+    kind: str  # "source" or "reference"
+    loaded_at: str = ""
+
+    def as_json(self, times: bool = True) -> dict:
+        d = {"graph": str(self.graph), "file": self.file, "sha256": self.sha256, "triples": self.triples,
+             "kind": self.kind}
+        if times:
+            d["loaded_at"] = self.loaded_at
+        return d
+
+
+@dataclass(frozen=True, order=True)
+class Rewrite:
+    """One IRI rewritten to its canonical IRI in one graph, and the key that decided it."""
+
+    source: URIRef
+    from_iri: URIRef
+    to_iri: URIRef
+    key: str
+    file: str = ""
+
+    def as_json(self) -> dict:
+        return {"source": str(self.source), "file": self.file, "from": str(self.from_iri),
+                "to": str(self.to_iri), "key": self.key}
+
+
+@dataclass(frozen=True, order=True)
+class Conflict:
+    """Different values for a single-valued fact; ``values`` pairs each value with the graphs saying it."""
+
+    kind: str  # "establishment-date", "indicator-value", "identifier", "functional-property"
+    subject: str  # what the fact is about (a node, or a key), for people
+    property: URIRef
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+    nodes: tuple[str, ...] = ()  # the statement nodes involved
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "property": str(self.property),
+                "values": [{"value": v, "sources": list(s)} for v, s in self.values], "nodes": list(self.nodes)}
+
+    def line(self) -> str:
+        vals = "; ".join(f"{v} in {', '.join(s)}" for v, s in self.values)
+        return f"conflict ({self.kind}): {self.subject}: {shorten(self.property)} has {len(self.values)} values: {vals}"
+
+
+@dataclass(frozen=True, order=True)
+class TypeClash:
+    """A node typed as incompatible kinds of thing in different graphs (``kinds``: kind -> graphs)."""
+
+    node: URIRef
+    kinds: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def as_json(self) -> dict:
+        return {"node": str(self.node), "kinds": [{"kind": k, "sources": list(s)} for k, s in self.kinds]}
+
+    def line(self) -> str:
+        parts = "; ".join(f"{k} in {', '.join(s)}" for k, s in self.kinds)
+        return f"type clash: {shorten(self.node)} is typed as different kinds of thing: {parts}; not reconciled, kept as is"
+
+
+@dataclass(frozen=True, order=True)
+class MergeWarning:
+    """Something merged but not reconciled (a state with no key, say), naming the graph and node."""
+
+    source: str
+    node: str
+    message: str
+
+    def as_json(self) -> dict:
+        return {"source": self.source, "node": self.node, "message": self.message}
+
+    def line(self) -> str:
+        return f"{self.source}: {self.node}: {self.message}"
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge did: the graphs merged, every rewrite, every conflict, clash and warning."""
+
+    sources: tuple[SourceInfo, ...]
+    rewrites: tuple[Rewrite, ...]
+    conflicts: tuple[Conflict, ...]
+    type_clashes: tuple[TypeClash, ...]
+    warnings: tuple[MergeWarning, ...]
+    triples: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing conflicts (warnings allowed)."""
+        return not self.conflicts and not self.type_clashes
+
+    def problem_lines(self) -> list[str]:
+        return [c.line() for c in self.conflicts] + [t.line() for t in self.type_clashes]
+
+    def as_json(self, times: bool = True) -> dict:
+        return {
+            "sources": [s.as_json(times) for s in self.sources],
+            "triples": self.triples,
+            "rewrites": [r.as_json() for r in self.rewrites],
+            "conflicts": [c.as_json() for c in self.conflicts],
+            "type_clashes": [t.as_json() for t in self.type_clashes],
+            "warnings": [w.as_json() for w in self.warnings],
+        }
+
+    def to_json(self, times: bool = True) -> str:
+        return json.dumps(self.as_json(times), indent=2, ensure_ascii=False) + "\n"
+
+

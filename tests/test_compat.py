@@ -1,0 +1,48 @@
+"""The private internals diplograph borrows from rdflib and pyshacl still behave as it relies on.
+
+Each test names the library whose upgrade broke it; see diplograph.compat for why each is needed.
+"""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from diplograph.compat import blank_node_labels, kept_literal_conversions, shacl_datatype_ok
+
+EX = "http://example.org/"  # test data, not claims about the world
+
+
+def _graph(labels: tuple[str, str]) -> Graph:
+    a, b = BNode(labels[0]), BNode(labels[1])
+    g = Graph()
+    g.add((URIRef(EX + "s"), URIRef(EX + "p"), a))
+    g.add((a, URIRef(EX + "q"), b))
+    g.add((b, URIRef(EX + "r"), Literal("x")))
+    return g
+
+
+def test_rdflib_canonical_blank_node_labels_do_not_depend_on_parser_labels() -> None:
+    first = blank_node_labels(_graph(("a1", "b1")))
+    second = blank_node_labels(_graph(("zz", "yy")))
+    assert len(first) == 2 and all(v and len(v) <= 24 for v in first.values())
+    assert sorted(first.values()) == sorted(second.values())
+    assert first[BNode("a1")] == second[BNode("zz")] != first[BNode("b1")]
+
+
+def test_rdflib_literal_conversion_table_is_restored_exactly() -> None:
+    from rdflib import term
+
+    before = dict(term._toPythonMapping)
+    with kept_literal_conversions():
+        term._toPythonMapping[XSD.gYear] = lambda v: "changed"
+        term._toPythonMapping[URIRef(EX + "new-type")] = str
+    assert term._toPythonMapping == before
+
+
+def test_pyshacl_datatype_test_judges_lexical_forms() -> None:
+    assert shacl_datatype_ok(Literal("1", datatype=XSD.integer), XSD.integer)
+    assert not shacl_datatype_ok(Literal("one", datatype=XSD.integer), XSD.integer)
+    assert shacl_datatype_ok(Literal("2024-07-03", datatype=XSD.date), XSD.date)
+    assert not shacl_datatype_ok(Literal("2024-13-45", datatype=XSD.date), XSD.date)
+    assert not shacl_datatype_ok(Literal("1", datatype=XSD.integer), XSD.date)
