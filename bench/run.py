@@ -9,12 +9,14 @@ reference graphs, as a project would be. Then, each engine in its OWN subprocess
 RSS, ``ru_maxrss`` from ``os.wait4`` on that child, belongs to it alone), in the same run:
 
 - ``load``: rdflib parses every file into a ``Dataset`` (a named graph each) vs diplograph's
-  ``memory`` store (``load_project_dataset``: Oxigraph in memory through oxrdflib) vs raw
+  ``memory`` store (:func:`diplograph.dataset.assemble`: the project's dataset, entities
+  reconciled, in Oxigraph in memory) vs raw
   pyoxigraph ``Store.bulk_load``;
-- ``validation``: pyshacl (:func:`diplograph.validate.validate_graph`) vs the fast engine
-  (``diplograph.fast_shacl.validate_fast``); results compared on (severity, focus node, path,
+- ``validation``: pyshacl vs the fast engine (:func:`diplograph.validation.validator`
+  ``"reference"`` and ``"fast"``); results compared on (severity, focus node, path,
   value, constraint component);
-- ``inference``: owlrl (:func:`diplograph.infer.infer`) vs ``diplograph.fast_rules.infer_fast``;
+- ``inference``: owlrl vs the fast reasoner (:func:`diplograph.reasoning.reasoner` ``"reference"``
+  and ``"fast"``);
   the kept triples compared (after owlrl's noise is removed: :func:`infer` already drops it, and
   the fast output is filtered the same way before comparing if it differs). For both sections,
   each engine gets the same files already parsed into its own store, untimed: a plain rdflib
@@ -179,13 +181,15 @@ def w_load(spec: dict) -> dict:
 
     project = Project(Path(spec["project"]))
     files = [(graph_iri("ontology"), f) for f in project.ontology_files]
+    files += [(graph_iri("shapes"), f) for f in project.shapes_files]
     files += [(graph_iri("reference", f.stem), f) for f in project.reference_files]
     files += [(graph_iri("source", f.stem), f) for f in project.source_files]
     engine = spec["engine"]
     if engine == "rdflib":
         from rdflib import Dataset
     elif engine == "memory":
-        from diplograph.store import load_project_dataset, oxigraph_store
+        from diplograph.dataset import assemble
+        from diplograph.store import graph_sizes
     else:
         import pyoxigraph as ox
     before = rss_now_mb()
@@ -197,9 +201,11 @@ def w_load(spec: dict) -> dict:
         seconds = time.perf_counter() - t
         quads = sum(1 for _ in ds.quads((None, None, None, None)))
     elif engine == "memory":
-        loaded = load_project_dataset(project, store="memory")
+        assembled = assemble(project, store="memory")
         seconds = time.perf_counter() - t
-        quads = len(oxigraph_store(loaded.dataset))
+        sizes = graph_sizes(assembled.dataset)
+        meta = sizes.pop(graph_iri("meta"), 0)  # the merge's provenance graph: not in any file
+        return {"seconds": seconds, "quads": sum(sizes.values()), "meta_quads": meta, "rss_before_load_mb": before}
     else:
         store = ox.Store()
         for name, f in files:
@@ -211,21 +217,16 @@ def w_load(spec: dict) -> dict:
 
 
 def _oxigraph_input(spec: dict):
-    """The fast engines' input: data (reference + world) in the default graph of a pyoxigraph Store.
+    """The fast engines' input: data (reference + world) in the default graph of a working store.
 
     Loaded by Oxigraph itself from the same files rdflib parses for pyshacl and owlrl; like that
     parse, not timed.
     """
-    import pyoxigraph as ox
-
     from diplograph.project import Project
+    from diplograph.store import WorkingStore
 
     project = Project(Path(spec["project"]))
-    store = ox.Store()
-    for f in project.reference_files:
-        store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, base_iri=f.resolve().as_uri())
-    store.bulk_load(path=spec["world_nt"], format=ox.RdfFormat.N_TRIPLES)
-    return store
+    return WorkingStore.of_files(*project.reference_files, spec["world_nt"])
 
 
 def _inputs(spec: dict):
@@ -239,13 +240,9 @@ def w_validate(spec: dict) -> dict:
     from rdflib import BNode, URIRef
 
     data, shapes, ontology = _inputs(spec)
-    if spec["engine"] == "pyshacl":
-        from diplograph.validate import validate_graph as run
-    else:
-        try:
-            from diplograph.fast_shacl import validate_fast as run
-        except ImportError as exc:
-            return {"available": False, "error": f"not available: {exc}"}
+    from diplograph.validation import validator
+
+    run = validator("reference" if spec["engine"] == "pyshacl" else "fast").validate
     t = time.perf_counter()
     report = run(data, shapes, ontology)
     seconds = time.perf_counter() - t
@@ -264,13 +261,9 @@ def w_validate(spec: dict) -> dict:
 def w_infer(spec: dict) -> dict:
     data, _shapes, ontology = _inputs(spec)
     del _shapes
-    if spec["engine"] == "owlrl":
-        from diplograph.infer import infer as run
-    else:
-        try:
-            from diplograph.fast_rules import infer_fast as run
-        except ImportError as exc:
-            return {"available": False, "error": f"not available: {exc}"}
+    from diplograph.reasoning import reasoner
+
+    run = reasoner("reference" if spec["engine"] == "owlrl" else "fast").infer
     t = time.perf_counter()
     result = run(data, ontology)
     seconds = time.perf_counter() - t
@@ -295,21 +288,15 @@ def w_queries(spec: dict) -> dict:
     t = time.perf_counter()
     server = None
     if engine in ("rdflib", "memory"):
-        from diplograph.store import load_project_dataset, oxigraph_store
+        from diplograph.dataset import assemble
 
-        loaded = load_project_dataset(project, store=engine)
+        assembled = assemble(project, store=engine)
         if spec.get("inferred"):
-            if engine == "memory":
-                import pyoxigraph as ox
-
-                oxigraph_store(loaded.dataset).bulk_load(path=spec["inferred"], format=ox.RdfFormat.N_TRIPLES,
-                                                         to_graph=ox.NamedNode(str(graph_iri("inferred"))))
-            else:
-                loaded.dataset.graph(graph_iri("inferred")).parse(spec["inferred"], format="nt")
-        dataset = loaded.dataset
+            assembled.dataset.graph(graph_iri("inferred")).parse(spec["inferred"], format="nt")
+            assembled.with_inferred = True
 
         def ask(q):
-            res = run_query(dataset, q)
+            res = run_query(assembled, q)
             return res.as_strings()
         runners = {engine: ask}
     else:  # Oxigraph's server, behind diplograph's proxy and directly
@@ -419,13 +406,13 @@ def w_merge(spec: dict) -> dict:
 def w_html(spec: dict) -> dict:
     import networkx as nx  # noqa: F401  (imported by both pages)
 
+    from diplograph.dataset import assemble
     from diplograph.project import Project
     from diplograph.projection import project
-    from diplograph.store import load_project_dataset
 
-    loaded = load_project_dataset(Project(Path(spec["project"])), store="memory")
+    loaded = assemble(Project(Path(spec["project"])), store="memory")
     t = time.perf_counter()
-    G = project(loaded.dataset)
+    G = project(loaded)
     projection_seconds = time.perf_counter() - t
     folder = Path(spec["folder"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -852,8 +839,9 @@ def denoise(lines: set[str]) -> set[str]:
     """Drop from N-Triples lines what diplograph.infer would drop as noise (reflexive sameAs, built-ins…)."""
     from rdflib import Graph
 
-    from diplograph.infer import _noise, _ontology_terms
     from diplograph.project import Project
+    from diplograph.reasoning.result import noise as _noise
+    from diplograph.reasoning.result import ontology_terms as _ontology_terms
 
     ontology = Graph().parse(Project(ROOT).ontology_file)
     terms = _ontology_terms(ontology)

@@ -93,3 +93,58 @@ def store_kind(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
         return StoreSpec(kind="oxigraph", db=tmp_path_factory.mktemp("oxigraph-db") / "db")
     return request.param
+
+
+# --- the project's own dataset, assembled once per store (diplograph.dataset) ---------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class ProjectDatasets:
+    """Session-wide factory of the real project's dataset: assembled once per store, the owlrl
+    closure of the seed computed once (reasoning is the slowest step of the suite).
+
+    ``get(store)`` is the dataset every command sees; ``get(store, infer=True)`` adds
+    ``graph/inferred`` from :meth:`closure` without reasoning again. The datasets are shared by
+    every test of the session: a test that changes a dataset assembles its own.
+    """
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp = tmp_path_factory
+        self._cache: dict = {}
+        self._closure = None
+
+    def spec(self, store: str):
+        from diplograph.store import StoreSpec
+
+        if store == "oxigraph":
+            return StoreSpec(kind="oxigraph", db=self._tmp.mktemp("oxigraph") / "db")
+        return store
+
+    def closure(self):
+        """owlrl's kept triples for ontology + reference + seed (an InferenceResult)."""
+        if self._closure is None:
+            from diplograph.reasoning import materialise
+
+            work = self.get("memory").copy_to("memory")
+            self._closure = materialise(work.dataset, work.data_graphs, engine="reference")
+        return self._closure
+
+    def get(self, store: str = "memory", infer: bool = False):
+        key = (store, infer)
+        if key not in self._cache:
+            from diplograph.dataset import assemble
+            from diplograph.iris import graph_iri
+            from diplograph.store import add_graph
+
+            assembled = assemble(Project(REPO), store=self.spec(store))
+            if infer:
+                add_graph(assembled.dataset, graph_iri("inferred"), self.closure().inferred)
+                assembled.with_inferred = True
+            self._cache[key] = assembled
+        return self._cache[key]
+
+
+@pytest.fixture(scope="session")
+def project_datasets(tmp_path_factory: pytest.TempPathFactory) -> ProjectDatasets:
+    return ProjectDatasets(tmp_path_factory)

@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from diplograph.validate import validate_graph
+from diplograph.validation import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "diplograph.ttl"
@@ -113,7 +113,7 @@ def owners(shapes: Graph) -> dict[object, object]:
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
-    """Run pyshacl the way the project does (diplograph.validate.validate_graph) and return its report graph."""
+    """Run pyshacl the way the project does (diplograph.validation.validate_graph) and return its report graph."""
     return validate_graph(data, shapes, ontology).report_graph
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
-    started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "2k", "--quick",
          "--out", str(tmp_path / "results"), "--cache", str(tmp_path / "cache")],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert time.monotonic() - started < 60
     results = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))
     assert {"command", "machine", "sizes", "html", "summary"} <= set(results)
     size = results["sizes"]["2k"]
@@ -37,13 +34,14 @@ def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
     for engine in ("rdflib", "memory", "pyoxigraph"):
         assert size["load"][engine]["seconds"] > 0 and size["load"][engine]["peak_rss_mb"] > 0
     assert size["load"]["rdflib"]["quads"] == size["load"]["memory"]["quads"] == size["load"]["pyoxigraph"]["quads"]
+    assert size["load"]["memory"]["meta_quads"] > 0  # the merge's provenance graph, on top of the files
     pyshacl = size["validation"]["pyshacl"]
     assert pyshacl["Violation"] == 0 and pyshacl["conforms"]
     assert size["inference"]["owlrl"]["kept"] > 0
-    for engine in ("fast",):  # the fast engines may not exist yet: then they say so
-        for section in ("validation", "inference"):
-            r = size[section][engine]
-            assert r.get("seconds") is not None or r.get("available") is False, r
+    for section in ("validation", "inference"):
+        r = size[section]["fast"]
+        assert r["available"] and r["seconds"] > 0, r
+    assert size["validation"]["identical"] and size["inference"]["identical"]
     queries = size["queries"]["queries"]
     assert len(queries) >= 30
     for name, q in queries.items():

@@ -93,11 +93,8 @@ def watched(browser):
 
 
 @pytest.fixture(scope="module")
-def seed():
-    from diplograph.project import Project
-    from diplograph.store import load_project_dataset
-
-    dataset = load_project_dataset(Project(REPO)).dataset
+def seed(project_datasets):
+    dataset = project_datasets.get("memory")
     return dataset, project(dataset)
 
 
@@ -151,7 +148,7 @@ def test_filter_by_kind_hides_and_shows(watched, seed, tmp_path):
 
 def test_hovering_shows_details_and_provenance(watched, seed, tmp_path):
     dataset, _ = seed
-    page = watched.open(write_network_html(dataset, tmp_path / "network.html"))
+    watched.open(write_network_html(dataset, tmp_path / "network.html"))
     tip = watched.hover_node("https://w3id.org/diplograph/id/event/meeting-2024-07-03-astana-aliyev-xi")
     text = tip.inner_text()
     assert "Meeting of Xi Jinping and Ilham Aliyev" in text

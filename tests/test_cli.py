@@ -52,7 +52,7 @@ def test_help_explains_every_command(tmp_path):
 def test_validate_conforming_project(project_dir):
     result = run_cli("validate", cwd=project_dir, home=project_dir)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "conforms: 0 violations, 0 warnings in 2 graphs, 6 shapes"
+    assert result.stdout.strip().splitlines()[-1] == "conforms: 0 violations, 0 warnings in 2 graphs (9 triples), 6 shapes"
 
 
 def test_validate_violations_exit_1_with_table(project_dir):
@@ -63,7 +63,7 @@ def test_validate_violations_exit_1_with_table(project_dir):
     assert "id:event/meeting/bad" in result.stdout
     assert "graphs/bad-meeting.ttl" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == (
-        "does not conform: 3 violations, 1 warning in 3 graphs, 6 shapes"
+        "does not conform: 3 violations, 1 warning in 3 graphs (14 triples), 6 shapes"
     )
     assert Path(bad).exists()
 
@@ -127,8 +127,10 @@ def test_summary(project_dir):
     assert result.returncode == 0, result.stderr
     for text in ("graph:source/meeting", "graph:reference/states", "dg:Meeting", "dg:State"):
         assert text in result.stdout
-    # AAA's label is in two graphs: counted once.
-    assert result.stdout.strip().splitlines()[-1] == "27 distinct triples in 3 named graphs"
+    # AAA's label is in two graphs: counted once. 58 distinct triples in the files (ontology, shapes,
+    # reference, source) and 6 of merge metadata (file name, checksum, prov:Entity per source graph).
+    assert "graph:meta" in result.stdout and "graph:shapes" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "64 distinct triples in 5 named graphs"
 
 
 def test_reference_with_missing_upstream_folder(project_dir, tmp_path):
@@ -137,13 +139,13 @@ def test_reference_with_missing_upstream_folder(project_dir, tmp_path):
 
 
 def test_internal_error_is_one_line_exit_3(project_dir, monkeypatch, capsys):
-    import diplograph.validate
+    import diplograph.validation.project
     from diplograph.cli import main
 
     def boom(*args, **kwargs):
         raise RuntimeError("something\nbroke")
 
-    monkeypatch.setattr(diplograph.validate, "validate_project", boom)
+    monkeypatch.setattr(diplograph.validation.project, "validate_project", boom)
     with pytest.raises(SystemExit) as info:
         main(["validate"])
     assert info.value.code == 3

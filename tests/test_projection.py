@@ -8,19 +8,24 @@ from pathlib import Path
 import pytest
 
 from diplograph.errors import UsageError
-from diplograph.project import Project
 from diplograph.projection import UnknownNodeError, as_of, focus, last_day, parse_until, project
-from diplograph.store import load_project_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/diplograph/id/"
 
 
 @pytest.fixture(scope="module", params=["memory", "rdflib"])
-def seed(request):
+def seed(request, project_datasets):
     """The seed projection, from the Oxigraph-backed store and from the pure-rdflib one."""
-    loaded = load_project_dataset(Project(REPO), store=request.param)
-    return project(loaded.dataset)
+    return project(project_datasets.get(request.param))
+
+
+def test_the_projection_draws_asserted_graphs_only(project_datasets):
+    """The inferred graph (an inverse property, a property chain …) adds no node and no edge."""
+    plain, with_inferred = project(project_datasets.get("memory")), project(project_datasets.get("memory", infer=True))
+    assert sorted(plain.nodes) == sorted(with_inferred.nodes)
+    assert sorted(edge_set(plain)) == sorted(edge_set(with_inferred))
+    assert project(project_datasets.get("memory").dataset).number_of_edges() == plain.number_of_edges()
 
 
 def labels(G, kind):

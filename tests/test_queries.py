@@ -27,13 +27,12 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
 from diplograph.errors import EmptyInputError, InputError, PathNotFoundError, QueryError
 from diplograph.iris import graph_iri
 from diplograph.loading import load_dataset_file, load_graph
-from diplograph.project import Project
 from diplograph.queries import (
     NamedQuery,
     QueryResult,
@@ -45,14 +44,7 @@ from diplograph.queries import (
     to_json,
     to_tsv,
 )
-from diplograph.store import (
-    STORES,
-    StoreSpec,
-    add_graph,
-    load_project_dataset,
-    new_dataset,
-    plain_graph,
-)
+from diplograph.store import STORES, add_graph, new_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
@@ -83,56 +75,28 @@ def golden(name: str) -> tuple[list[str], list[tuple[str, ...]]]:
 
 
 #: Every store the named queries must answer identically on: Oxigraph in memory, rdflib, and
-#: Oxigraph on disk (a fresh database folder per use).
+#: Oxigraph on disk.
 TEST_STORES = (*STORES, "oxigraph")
 
 
-def _spec(store: str, tmp_path_factory):
-    """The store argument for ``store``: an on-disk Oxigraph needs a folder of its own."""
-    if store == "oxigraph":
-        return StoreSpec(kind="oxigraph", db=tmp_path_factory.mktemp("oxigraph") / "db")
-    return store
+@pytest.fixture(scope="session")
+def seed(project_datasets) -> dict:
+    """The project's dataset (ontology, shapes, reference graphs, seed, merge metadata) on each store."""
+    return {store: project_datasets.get(store) for store in TEST_STORES}
 
 
 @pytest.fixture(scope="session")
-def seed(tmp_path_factory) -> dict:
-    """The project dataset (ontology, reference graphs, seed) on each store, built once."""
-    return {
-        store: load_project_dataset(Project(ROOT), store=_spec(store, tmp_path_factory)).dataset
-        for store in TEST_STORES
-    }
+def with_inference(project_datasets) -> dict:
+    """The same with the OWL-RL closure of the seed (computed once for the session) in graph/inferred."""
+    return {store: project_datasets.get(store, infer=True) for store in TEST_STORES}
 
 
-@pytest.fixture(scope="session")
-def inferred_graph() -> Graph:
-    """The OWL-RL closure of ontology + reference + seed, minus the asserted triples.
-
-    owlrl runs on a plain rdflib Graph. The owl:hasKey axioms are left out: owlrl 7.x's rule
-    prp-key checks only the first len(keys) - 1 key properties (OWLRL.py, ``range(0, len(pis) -
-    1)``), so a one-property key (dg:State by dg:isoAlpha3, dg:InternationalOrganisation by
-    dg:acronym) makes every instance owl:sameAs every other: all 249 states and territories are
-    equated and the closure ran for more than 25 minutes; without the keys it takes about 10 s.
-    Keys are for reconciling IRIs at merge time anyway (DESIGN.md section 2), not for reasoning.
-    Reflexive owl:sameAs and triples with a literal subject are dropped, as the infer stage does.
-    """
-    from diplograph.infer import infer
-
-    loaded = load_project_dataset(Project(ROOT), store="rdflib")
-    asserted = plain_graph(loaded.dataset, loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference"))
-    result = Graph()
-    result += infer(asserted, plain_graph(loaded.dataset, [graph_iri("ontology")])).inferred
-    assert not any(s != o for s, o in result.subject_objects(OWL.sameAs)), "reasoning equated two resources"
-    return result
-
-
-@pytest.fixture(scope="session")
-def with_inference(inferred_graph: Graph, tmp_path_factory) -> dict:
-    datasets = {}
-    for store in TEST_STORES:
-        dataset = load_project_dataset(Project(ROOT), store=_spec(store, tmp_path_factory)).dataset
-        add_graph(dataset, graph_iri("inferred"), inferred_graph)
-        datasets[store] = dataset
-    return datasets
+def test_the_closure_equates_no_two_resources(project_datasets):
+    # owl:hasKey axioms are withheld from owlrl (its prp-key rule would make every state
+    # owl:sameAs every other); a non-reflexive owl:sameAs here would be a modelling bug.
+    closure = project_datasets.closure()
+    assert closure.same_as == ()
+    assert not any(p == OWL.sameAs for _s, p, _o in closure.inferred)
 
 
 def fixture_dataset(path: Path, store: str):
@@ -200,7 +164,8 @@ def test_rdflib_wrong_answer_is_the_measured_one(seed: dict):
     """Pins the measured rdflib disagreement: 4 rows instead of 2 (see RDFLIB_WRONG)."""
     query = find_query("trade-year-over-year", QUERIES_DIR)
     assert len(run_query(seed["memory"], query)) == 2
-    assert len(run_query(seed["rdflib"], query)) in (2, 4)  # 2 once rdflib is fixed (then the xfail fails)
+    # Exactly the measured wrong answer: if rdflib is fixed this fails, and so does the strict xfail.
+    assert len(run_query(seed["rdflib"], query)) == 4
 
 
 def _inference_params():

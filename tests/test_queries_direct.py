@@ -18,14 +18,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
 from diplograph import queries
 from diplograph.errors import QueryError
-from diplograph.project import Project
 from diplograph.queries import (
     NamedQuery,
     QueryResult,
@@ -33,12 +31,7 @@ from diplograph.queries import (
     list_queries,
     run_query,
 )
-from diplograph.store import (
-    StoreSpec,
-    load_project_dataset,
-    new_dataset,
-    oxigraph_store,
-)
+from diplograph.store import new_dataset
 from diplograph.terms import plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,16 +73,9 @@ def assert_same(direct: QueryResult, reference: QueryResult) -> None:
     assert direct.rows == reference.rows
 
 
-def _spec(store: str, tmp_path_factory):
-    if store == "oxigraph":
-        return StoreSpec(kind="oxigraph", db=tmp_path_factory.mktemp("oxigraph-direct") / "db")
-    return store
-
-
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory) -> dict:
-    return {store: load_project_dataset(Project(ROOT), store=_spec(store, tmp_path_factory)).dataset
-            for store in OXIGRAPH_STORES}
+def seed(project_datasets) -> dict:
+    return {store: project_datasets.get(store).dataset for store in OXIGRAPH_STORES}
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +87,7 @@ def merged() -> Dataset:
                MERGE_FIXTURES / "azerbaijan-kazakhstan.ttl"]
     text = to_nquads(merge_sources(sources, sorted((ROOT / "graphs" / "reference").glob("*.ttl")), store="rdflib"))
     dataset = new_dataset("memory")
-    oxigraph_store(dataset).load(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    dataset.parse(data=text, format="nquads")
     return dataset
 
 
@@ -142,24 +128,9 @@ def test_every_named_query_gives_the_rows_it_gave_through_rdflib(query: NamedQue
 
 
 @pytest.fixture(scope="module")
-def seed_with_closure(tmp_path_factory) -> dict:
+def seed_with_closure(project_datasets) -> dict:
     """The seed plus its OWL-RL closure in graph/inferred (so the inference queries have rows)."""
-    from rdflib import Graph
-
-    from diplograph.infer import infer
-    from diplograph.iris import graph_iri
-    from diplograph.store import add_graph, plain_graph
-
-    loaded = load_project_dataset(Project(ROOT), store="rdflib")
-    asserted = plain_graph(loaded.dataset, loaded.graphs_of_kind("source") + loaded.graphs_of_kind("reference"))
-    closure = Graph()
-    closure += infer(asserted, plain_graph(loaded.dataset, [graph_iri("ontology")])).inferred
-    datasets = {}
-    for store in OXIGRAPH_STORES:
-        dataset = load_project_dataset(Project(ROOT), store=_spec(store, tmp_path_factory)).dataset
-        add_graph(dataset, graph_iri("inferred"), closure)
-        datasets[store] = dataset
-    return datasets
+    return {store: project_datasets.get(store, infer=True).dataset for store in OXIGRAPH_STORES}
 
 
 @pytest.mark.slow
@@ -276,7 +247,9 @@ def test_the_rdflib_store_does_not_take_the_direct_path(monkeypatch: pytest.Monk
     def refuse(*args, **kwargs):
         raise AssertionError("the direct path was taken on the rdflib store")
 
-    monkeypatch.setattr(queries, "_run_on_oxigraph", refuse)
+    from diplograph.store import oxigraph
+
+    monkeypatch.setattr(oxigraph, "_converted_rows", refuse)
     assert run_query(dataset, "SELECT ?o WHERE { ?s ?p ?o }").rows == ((Literal("x"),),)
 
 

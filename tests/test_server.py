@@ -20,11 +20,12 @@ import pytest
 from rdflib import Graph
 
 from conftest import run_cli
+from diplograph.dataset import assemble
 from diplograph.endpoint import Endpoint, graph_triple_count
 from diplograph.iris import graph_iri
 from diplograph.project import HOME_ENV, Project
 from diplograph.serve import find_service
-from diplograph.store import StoreSpec, load_project_dataset, plain_graph
+from diplograph.store import StoreSpec, plain_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 1.5  # seconds, the served query timeout
@@ -109,10 +110,13 @@ def writable(tmp_path_factory):
 # --- what is served -----------------------------------------------------------------
 
 
-def test_serve_loads_the_project_and_answers_the_protocol(read_only):
+def _sizes(assembled) -> dict:
+    return {name: len(assembled.dataset.graph(name)) for name in assembled.view}
+
+
+def test_serve_loads_the_project_and_answers_the_protocol(read_only, project_datasets):
     counts = graph_triple_count(Endpoint.from_url(read_only.base))
-    local = load_project_dataset(Project(ROOT), store="rdflib", include_shapes=True)
-    assert counts == {name: len(local.dataset.graph(name)) for name in local.graph_files}
+    assert counts == _sizes(project_datasets.get("rdflib"))
 
 
 def test_query_ui_is_served_from_the_server_itself(read_only):
@@ -122,10 +126,10 @@ def test_query_ui_is_served_from_the_server_itself(read_only):
     assert http(read_only.base + "/yasgui.min.js")[0] == 200
 
 
-def test_graph_store_get_returns_the_graph(read_only):
+def test_graph_store_get_returns_the_graph(read_only, project_datasets):
     data = Endpoint.from_url(read_only.base).get_graph(SEED)
     served = Graph().parse(data=data.decode(), format="nt")
-    local = plain_graph(load_project_dataset(Project(ROOT), store="rdflib").dataset, [SEED])
+    local = plain_graph(project_datasets.get("rdflib").dataset, [SEED])
     assert set(served) == set(local)
 
 
@@ -140,18 +144,16 @@ def test_sparql_store_gives_the_same_summary_as_memory(read_only, tmp_path):
     def class_rows(text: str) -> list[str]:
         return text.split("Instances per dg: class", 1)[1].splitlines()[:-1]
 
-    # The server also holds graph/shapes (serve loads it, so validation can run there).
-    assert graph_rows(remote.stdout) - graph_rows(memory.stdout) == {
-        line for line in graph_rows(remote.stdout) if "graph:shapes" in line
-    }
+    assert graph_rows(remote.stdout) == graph_rows(memory.stdout)  # one dataset, wherever it is stored
     assert class_rows(remote.stdout) == class_rows(memory.stdout)
+    assert remote.stdout.splitlines()[-1] == memory.stdout.splitlines()[-1]
 
 
-def test_named_queries_answer_the_same_through_the_server(read_only):
+def test_named_queries_answer_the_same_through_the_server(read_only, project_datasets):
     files = sorted((ROOT / "queries").glob("*.rq"))
     assert files, "no named queries to run"
-    remote = load_project_dataset(Project(ROOT), store=StoreSpec("sparql", endpoint=read_only.base)).dataset
-    memory = load_project_dataset(Project(ROOT), store="memory").dataset
+    remote = assemble(Project(ROOT), store=StoreSpec("sparql", endpoint=read_only.base)).dataset
+    memory = project_datasets.get("memory").dataset
     for path in files:
         text = path.read_text(encoding="utf-8")
         if "SELECT" not in text.upper():
@@ -164,7 +166,7 @@ def test_named_queries_answer_the_same_through_the_server(read_only):
 # --- push --------------------------------------------------------------------------------
 
 
-def test_push_is_idempotent_and_queryable(writable, tmp_path):
+def test_push_is_idempotent_and_queryable(writable, tmp_path, project_datasets):
     endpoint = Endpoint.from_url(writable.base)
     endpoint.run_update(f"DROP SILENT GRAPH <{SEED}>")
     assert SEED not in graph_triple_count(endpoint)
@@ -176,8 +178,7 @@ def test_push_is_idempotent_and_queryable(writable, tmp_path):
     assert second.returncode == 0, second.stderr
     assert graph_triple_count(endpoint) == after_one
     assert first.stdout == second.stdout
-    local = load_project_dataset(Project(ROOT), store="rdflib", include_shapes=True)
-    assert after_one == {name: len(local.dataset.graph(name)) for name in local.graph_files}
+    assert after_one == _sizes(project_datasets.get("rdflib"))
 
 
 def test_push_with_sparql_update_gives_the_same_graphs(writable, tmp_path):

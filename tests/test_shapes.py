@@ -307,7 +307,7 @@ def test_project_validates_instances_and_ontology_with_the_right_shapes():
     # Instance data is validated against violations.ttl and warnings.ttl; ontology-checks.ttl runs on the
     # ontology graph alone. The real project (seed + reference + ontology) has no violation either way.
     from diplograph.project import Project
-    from diplograph.validate import validate_project
+    from diplograph.validation.project import validate_project
 
     project = Project(VIOLATIONS.parents[2])
     assert [p.name for p in project.shapes_files] == ["violations.ttl", "warnings.ttl"]

@@ -9,17 +9,12 @@ from conftest import run_cli
 from diplograph.iris import graph_iri
 from diplograph.kinds import entity_kind
 from diplograph.namespaces import DG, ID
-from diplograph.project import Project
 from diplograph.stats import entity_network, stats
-from diplograph.store import load_project_dataset
 
 
 @pytest.fixture(scope="module")
-def seed_stats():
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    return stats(load_project_dataset(Project(root)), top=5)
+def seed_stats(project_datasets):
+    return stats(project_datasets.get("memory"), top=5)
 
 
 def test_counts_by_class_and_graph(seed_stats):

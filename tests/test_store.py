@@ -7,10 +7,18 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from conftest import FIXTURES, write
-from diplograph.errors import EmptyInputError, InputErrors, ParseError, UsageError
-from diplograph.iris import graph_iri
-from diplograph.store import STORES, add_graph, load_project_dataset, new_dataset, plain_graph
-from diplograph.validate import validate_graph
+from diplograph.dataset import assemble
+from diplograph.errors import (
+    EmptyInputError,
+    GraphNameClashError,
+    InputErrors,
+    ParseError,
+    StoreChoiceError,
+    UsageError,
+)
+from diplograph.iris import META_GRAPH, graph_iri
+from diplograph.store import STORES, add_graph, new_dataset, plain_graph
+from diplograph.validation import validate_graph
 
 EX = Namespace("http://example.org/")
 G1, G2 = EX.g1, EX.g2
@@ -34,13 +42,18 @@ def rows(ds, query):
 
 
 def test_memory_store_is_oxigraph():
-    assert type(new_dataset("memory").store).__name__ == "OxigraphStore"
+    from oxrdflib import OxigraphStore
+
+    assert isinstance(new_dataset("memory").store, OxigraphStore)
     assert type(new_dataset("rdflib").store).__name__ == "Memory"
 
 
-def test_unknown_store_is_a_usage_error():
-    with pytest.raises(UsageError, match="memory, rdflib"):
+def test_unknown_store_is_a_store_choice_error():
+    with pytest.raises(StoreChoiceError) as info:
         new_dataset("nope")
+    assert (info.value.problem, info.value.kind) == ("unknown-kind", "nope")
+    assert info.value.choices == ("memory", "rdflib", "oxigraph", "sparql")
+    assert "--" not in str(info.value)  # the library names no command-line option
 
 
 QUERIES = {
@@ -113,8 +126,8 @@ def test_pyshacl_on_plain_graphs_agrees_across_stores():
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_load_project_dataset_names_graphs_and_files(project, store):
-    loaded = load_project_dataset(project, store=store, include_shapes=True)
+def test_assemble_names_graphs_and_files(project, store):
+    loaded = assemble(project, store=store)
     assert loaded.graph_files == {
         graph_iri("ontology"): project.ontology_file,
         graph_iri("shapes"): project.shapes_dir,
@@ -123,13 +136,15 @@ def test_load_project_dataset_names_graphs_and_files(project, store):
     }
     assert loaded.graphs_of_kind("source") == [graph_iri("source", "meeting")]
     assert len(loaded.dataset.graph(graph_iri("source", "meeting"))) == 6
+    assert loaded.view == [*loaded.graph_files, META_GRAPH]
+    assert len(loaded.dataset.graph(META_GRAPH)) > 0
 
 
 def test_load_project_dataset_with_given_files(project, tmp_path):
     other = tmp_path / "elsewhere" / "bad-meeting.ttl"
     other.parent.mkdir()
     other.write_text((FIXTURES / "graphs" / "bad-meeting.ttl").read_text())
-    loaded = load_project_dataset(project, files=[other])
+    loaded = assemble(project, files=[other])
     assert loaded.graphs_of_kind("source") == [graph_iri("source", "bad-meeting")]
     assert graph_iri("reference", "states") in loaded.graph_files
 
@@ -138,7 +153,7 @@ def test_load_project_dataset_reports_every_broken_file(project):
     write(project.graphs_dir / "broken.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b .\n")
     write(project.graphs_dir / "empty.ttl", "# nothing\n")
     with pytest.raises(InputErrors) as info:
-        load_project_dataset(project)
+        assemble(project)
     kinds = sorted(type(e).__name__ for e in info.value.errors)
     assert kinds == ["EmptyInputError", "ParseError"]
     assert len(info.value.problems) == 2
@@ -147,14 +162,16 @@ def test_load_project_dataset_reports_every_broken_file(project):
 def test_load_project_dataset_with_no_source_graphs(project):
     (project.graphs_dir / "meeting.ttl").unlink()
     with pytest.raises(EmptyInputError, match="folder holds no graph files"):
-        load_project_dataset(project)
+        assemble(project)
 
 
 def test_files_with_the_same_stem_clash(project, tmp_path):
     a = write(tmp_path / "a" / "x.ttl", "<http://example.org/a> <http://example.org/b> 1 .\n")
     b = write(tmp_path / "b" / "x.ttl", "<http://example.org/a> <http://example.org/b> 2 .\n")
-    with pytest.raises(Exception, match="would share the named graph"):
-        load_project_dataset(project, files=[a, b])
+    with pytest.raises(GraphNameClashError) as info:
+        assemble(project, files=[a, b])
+    assert (info.value.path, info.value.other, info.value.graph) == (b, a, graph_iri("source", "x"))
+    assert "would share the named graph" in str(info.value)
 
 
 def test_trig_source_keeps_its_graph_names(project, tmp_path):
@@ -162,7 +179,7 @@ def test_trig_source_keeps_its_graph_names(project, tmp_path):
         tmp_path / "bundle.trig",
         "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:g { ex:d ex:e ex:f . }\n",
     )
-    loaded = load_project_dataset(project, files=[path])
+    loaded = assemble(project, files=[path])
     assert loaded.graph_files[EX.g] == path
     assert loaded.graph_files[graph_iri("source", "bundle")] == path
 
@@ -170,7 +187,7 @@ def test_trig_source_keeps_its_graph_names(project, tmp_path):
 def test_parse_error_from_project_is_a_parse_error(project):
     write(project.graphs_dir / "meeting.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b .\n")
     with pytest.raises(ParseError):
-        load_project_dataset(project)
+        assemble(project)
 
 
 def test_graph_iri_rules():

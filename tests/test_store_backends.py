@@ -16,10 +16,11 @@ import pytest
 from rdflib import Graph
 
 from conftest import run_cli
-from diplograph.errors import EndpointError, StoreLocationError, UsageError
+from diplograph.dataset import MANIFEST_FILE, assemble
+from diplograph.errors import EndpointError, ParseError, StoreChoiceError, StoreLocationError
 from diplograph.iris import graph_iri
-from diplograph.project import Project
-from diplograph.store import MANIFEST_FILE, StoreSpec, load_project_dataset, new_dataset, plain_graph, store_spec
+from diplograph.queries import run_query
+from diplograph.store import StoreSpec, new_dataset, plain_graph, store_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = graph_iri("source", "china-azerbaijan-2024")
@@ -44,39 +45,36 @@ def answer(dataset, query: str) -> list[tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def reference_answers() -> dict[str, list]:
-    dataset = load_project_dataset(Project(ROOT), store="rdflib").dataset
-    return {name: answer(dataset, q) for name, q in QUERIES.items()}
+def reference_answers(project_datasets) -> dict[str, list]:
+    return {name: answer(project_datasets.get("rdflib").dataset, q) for name, q in QUERIES.items()}
 
 
 @pytest.mark.parametrize("name", QUERIES)
-def test_every_store_answers_like_rdflib(store_kind, name, reference_answers):
-    loaded = load_project_dataset(Project(ROOT), store=store_kind)
-    assert loaded.store == str(store_kind)
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_every_store_answers_like_rdflib(project_datasets, store, name, reference_answers):
+    loaded = project_datasets.get(store)
+    assert loaded.store == store
     assert answer(loaded.dataset, QUERIES[name]) == reference_answers[name]
     assert reference_answers[name]  # the query found something
 
 
-def test_every_store_maps_graphs_to_the_same_files(store_kind):
-    loaded = load_project_dataset(Project(ROOT), store=store_kind, include_shapes=True)
-    reference = load_project_dataset(Project(ROOT), store="rdflib", include_shapes=True)
-    assert loaded.graph_files == reference.graph_files
-    assert len(loaded.graph_files) >= 6
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_every_store_maps_graphs_to_the_same_files(project_datasets, store):
+    assert project_datasets.get(store).graph_files == project_datasets.get("rdflib").graph_files
+    assert len(project_datasets.get(store).graph_files) == 7  # ontology, shapes, 4 reference, the seed
 
 
-def test_plain_graph_is_identical_on_every_store(store_kind):
-    loaded = load_project_dataset(Project(ROOT), store=store_kind)
-    reference = load_project_dataset(Project(ROOT), store="rdflib")
-    mine = plain_graph(loaded.dataset, [SEED])
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_plain_graph_is_identical_on_every_store(project_datasets, store):
+    mine = plain_graph(project_datasets.get(store).dataset, [SEED])
     assert type(mine) is Graph
-    assert set(mine) == set(plain_graph(reference.dataset, [SEED]))  # literals in rdflib's form
+    assert set(mine) == set(plain_graph(project_datasets.get("rdflib").dataset, [SEED]))  # rdflib's literal form
 
 
 def test_parse_errors_are_the_same_on_every_store(store_kind, project):
     (project.graphs_dir / "meeting.ttl").write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n")
-    with pytest.raises(Exception) as info:
-        load_project_dataset(project, store=store_kind)
-    assert type(info.value).__name__ == "ParseError"
+    with pytest.raises(ParseError) as info:
+        assemble(project, store=store_kind)
     assert str(info.value).endswith("meeting.ttl:2: bad syntax: " + str(info.value).split("bad syntax: ", 1)[1])
     assert ":2:" in str(info.value)
 
@@ -84,18 +82,24 @@ def test_parse_errors_are_the_same_on_every_store(store_kind, project):
 # --- choosing a store ------------------------------------------------------------
 
 
-def test_store_spec_rules(tmp_path):
+@pytest.mark.parametrize(
+    ("args", "fields"),
+    [
+        (("oxigraph",), ("needs-location", "oxigraph", "db")),
+        (("sparql",), ("needs-location", "sparql", "endpoint")),
+        (("rdflib", "DB"), ("location-not-used", "rdflib", "db")),
+        (("nope",), ("unknown-kind", "nope", None)),
+    ],
+)
+def test_store_spec_rules(tmp_path, args, fields):
     assert store_spec().kind == "memory"
     assert store_spec(db=tmp_path / "x").kind == "oxigraph"
     assert store_spec(endpoint="http://127.0.0.1:1/query").kind == "sparql"
-    with pytest.raises(UsageError, match="--store oxigraph needs --db"):
-        store_spec("oxigraph")
-    with pytest.raises(UsageError, match="needs --endpoint"):
-        store_spec("sparql")
-    with pytest.raises(UsageError, match="--db is only used"):
-        store_spec("rdflib", db=tmp_path)
-    with pytest.raises(UsageError, match="memory, rdflib, oxigraph, sparql"):
-        store_spec("nope")
+    kind, *rest = args
+    with pytest.raises(StoreChoiceError) as info:
+        store_spec(kind, db=tmp_path if rest else None)
+    assert (info.value.problem, info.value.kind, info.value.location) == fields
+    assert "--" not in str(info.value)  # only the command line names options
 
 
 def test_db_that_is_not_an_oxigraph_store(tmp_path):
@@ -114,12 +118,17 @@ def test_unreachable_endpoint_names_the_url():
 def test_cli_store_errors_are_one_line_exit_2(tmp_path):
     (tmp_path / "file").write_text("x")
     cases = {
-        ("--store", "oxigraph"): "needs --db PATH",
+        ("--store", "oxigraph"): "--store oxigraph needs --db PATH",
+        ("--store", "rdflib", "--db", str(tmp_path / "db")): "--db is only used with --store oxigraph, not --store rdflib",
+        ("--store", "sparql"): "--store sparql needs --endpoint URL",
+        ("--store", "nope"): "--store 'nope': choose one of memory, rdflib, oxigraph, sparql",
         ("--endpoint", "http://127.0.0.1:9/query"): "http://127.0.0.1:9/query: cannot reach",
         ("--db", str(tmp_path / "file")): "is a file",
     }
     for args, expected in cases.items():
         result = run_cli("summary", *args, cwd=tmp_path, home=ROOT)
+        build = run_cli("build", "--out", str(tmp_path / "out"), *args, cwd=tmp_path, home=ROOT)
+        assert build.returncode == 2 and build.stderr == result.stderr, (args, build.stderr)
         assert result.returncode == 2, (args, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, result.stderr)
@@ -140,44 +149,44 @@ def test_oxigraph_db_persists_across_processes(tmp_path):
     )
     second = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True, text=True, timeout=60)
     assert second.returncode == 0, second.stderr
-    assert int(second.stdout) == 6
+    assert int(second.stdout) == 8  # ontology, shapes, 4 reference graphs, the seed, graph/meta
     again = run_cli("summary", "--db", str(db), cwd=tmp_path, home=ROOT)
     assert again.returncode == 0, again.stderr
-    assert first.stdout.splitlines()[-1] == again.stdout.splitlines()[-1]  # "N distinct triples in 6 named graphs"
+    assert first.stdout.splitlines()[-1] == again.stdout.splitlines()[-1]  # "N distinct triples in 8 named graphs"
 
 
-def test_oxigraph_db_reloads_only_changed_files(project, tmp_path):
+def test_oxigraph_db_is_reused_while_its_inputs_are_unchanged(project, tmp_path):
     db = tmp_path / "db"
     spec = StoreSpec("oxigraph", db=db)
     marker = ox.Quad(ox.NamedNode("http://example.org/m"), ox.NamedNode("http://example.org/p"),
                      ox.Literal("marker"), ox.NamedNode(str(graph_iri("source", "meeting"))))
     inferred = ox.Quad(ox.NamedNode("http://example.org/x"), ox.NamedNode("http://example.org/p"),
                        ox.Literal("kept"), ox.NamedNode(str(graph_iri("inferred"))))
-
-    def open_raw():
-        return ox.Store(str(db))
+    stored = "SELECT ?o WHERE { <http://example.org/m> ?p ?o }"
+    unasked = "SELECT ?o WHERE { <http://example.org/x> ?p ?o }"
 
     import gc
 
-    load_project_dataset(project, store=spec)  # first load; not kept, so the folder's lock is released
+    assemble(project, store=spec)  # first assembly; not kept, so the folder's lock is released
     gc.collect()
-    raw = open_raw()
-    raw.add(marker)  # a triple no file has: survives only if the graph is not reloaded
-    raw.add(inferred)  # a graph no file gave: always kept
+    raw = ox.Store(str(db))
+    raw.add(marker)  # a triple no file has: survives only if the graphs are not assembled again
+    raw.add(inferred)  # an inferred graph nobody asked for in the next run
     del raw
     gc.collect()
-    loaded = load_project_dataset(project, store=spec)
-    store = loaded.dataset.store._inner
-    assert marker in store and inferred in store
-    del loaded, store
+    loaded = assemble(project, store=spec)
+    assert len(run_query(loaded, stored)) == 1  # unchanged inputs: the stored graphs, as they are
+    assert len(run_query(loaded, unasked)) == 0  # kept in the folder, but not part of this dataset
+    assert loaded.query_graphs == loaded.view
+    del loaded
     gc.collect()
     meeting = project.graphs_dir / "meeting.ttl"
     meeting.write_text(meeting.read_text() + "\n# edited\n")
-    loaded = load_project_dataset(project, store=spec)
-    store = loaded.dataset.store._inner
-    assert marker not in store  # the changed file was reloaded
-    assert inferred in store
+    loaded = assemble(project, store=spec)
+    assert len(run_query(loaded, stored)) == 0  # a changed input: the dataset is assembled again
+    assert graph_iri("inferred") not in {g.identifier for g in loaded.dataset.graphs() if len(g)}  # stale: dropped
     assert len(loaded.dataset.graph(graph_iri("source", "meeting"))) == 6
+    assert loaded.query_graphs is None
 
 
 def test_second_writer_on_a_db_gets_a_clear_error(tmp_path):

@@ -11,7 +11,9 @@ from conftest import FIXTURES, write
 from diplograph.errors import EmptyInputError
 from diplograph.loading import load_graph
 from diplograph.namespaces import DG, ID, RDFS, SH
-from diplograph.validate import meta_validate_shapes, validate_graph, validate_project
+from diplograph.validation import validate_graph
+from diplograph.validation.project import validate_project
+from diplograph.validation.pyshacl_engine import meta_validate_shapes
 
 BAD_MEETING = ID["event/meeting/bad"]
 

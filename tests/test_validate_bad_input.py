@@ -79,10 +79,10 @@ def test_the_project_itself_conforms():
     assert result.stdout.strip().splitlines()[-1].startswith("conforms: 0 violations")
 
 
-def test_cross_entity_checks_run_in_validate(tmp_path):
-    # A second node for the China–Azerbaijan pair: SHACL sees nothing wrong with either node on its
-    # own; queries/checks/duplicate-relationship-violation.rq does.
-    bad = write(tmp_path, "duplicate.ttl", PREFIXES + """
+def test_a_second_node_for_a_relationship_is_reconciled_not_duplicated(tmp_path):
+    # Another IRI for the China–Azerbaijan pair: validate sees the dataset every command sees, in
+    # which the merge has rewritten it to id:relationship/AZE-CHN by its two states.
+    other = write(tmp_path, "other-iri.ttl", PREFIXES + """
 @prefix prov: <http://www.w3.org/ns/prov#> .
 <https://w3id.org/diplograph/id/relationship/CHN-AZE-again> a dg:BilateralRelationship ;
     rdfs:label "China and Azerbaijan (again)" ;
@@ -92,6 +92,28 @@ def test_cross_entity_checks_run_in_validate(tmp_path):
     dg:evidence <https://w3id.org/diplograph/id/source/china-azerbaijan-2024/sentence/2-1> ;
     dg:modality dg:ReportedFact .
 """)
+    result = run_validate("graphs/china-azerbaijan-2024.ttl", str(other))
+    assert result.returncode == 0, result.stdout
+    assert "duplicate-relationship" not in result.stdout and "CHN-AZE-again" not in result.stdout
+
+
+def test_cross_entity_checks_run_in_validate(tmp_path):
+    # A statement citing a sentence of the seed while saying it comes from another document: SHACL
+    # sees nothing wrong with the node on its own; queries/checks/evidence-from-other-source-violation.rq does.
+    bad = write(tmp_path, "other-source.ttl", PREFIXES + """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/diplograph/id/source/other-source> a dg:SourceDocument ;
+    dcterms:title "Another document (test fixture)" .
+<https://w3id.org/diplograph/id/statement/other-source/level> a dg:RelationshipLevelStatus ;
+    rdfs:label "China–Azerbaijan strategic partnership (test fixture)" ;
+    dg:relationship <https://w3id.org/diplograph/id/relationship/AZE-CHN> ;
+    dg:level dg:StrategicPartnership ;
+    prov:wasDerivedFrom <https://w3id.org/diplograph/id/source/other-source> ;
+    prov:wasAttributedTo <https://w3id.org/diplograph/id/source/china-azerbaijan-2024/author> ;
+    dg:evidence <https://w3id.org/diplograph/id/source/china-azerbaijan-2024/sentence/2-1> ;
+    dg:modality dg:ReportedFact .
+""")
     result = run_validate("graphs/china-azerbaijan-2024.ttl", str(bad))
     assert result.returncode == 1, result.stdout
-    assert "[duplicate-relationship-violation.rq]" in result.stdout
+    assert "[evidence-from-other-source-violation.rq]" in result.stdout

@@ -18,11 +18,8 @@ HOSTILE = Path(__file__).parent / "fixtures" / "hostile.ttl"
 
 
 @pytest.fixture(scope="module")
-def seed_dataset():
-    from diplograph.project import Project
-    from diplograph.store import load_project_dataset
-
-    return load_project_dataset(Project(REPO)).dataset
+def seed_dataset(project_datasets):
+    return project_datasets.get("memory")
 
 
 def page_data(text: str) -> dict:

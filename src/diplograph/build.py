@@ -9,21 +9,23 @@ output into a fresh folder:
 ``validation-report.ttl``   pyshacl's ``sh:ValidationReport`` graph
 ``validation-report.txt``   the same, one line per result, for people
 ``queries/<name>.csv``      each named query's answer (SPARQL 1.1 CSV and JSON
-``queries/<name>.json``     results formats), run with the inferred triples
-``network.html``            only when :mod:`diplograph.viz` provides
-                            ``write_network_html(dataset, path)``
+``queries/<name>.json``     results formats): on the asserted graphs, and with the
+                            inferred graph for the queries tagged ``inference``
+``merge-report.json``       every IRI rewritten while reconciling, every conflict
+``network.html``            the interactive network of the asserted graphs
 ==========================  ====================================================
 
 Stages (:data:`STAGES`), each timed in :attr:`BuildReport.seconds`:
 
-1. ``load``     ontology, ``graphs/reference/*.ttl`` and ``graphs/*.ttl`` into
-                one dataset on ``store``, one named graph each;
-2. ``validate`` SHACL (pyshacl on plain rdflib graphs, the ontology mixed in).
+1. ``load``     the project's dataset (:func:`diplograph.dataset.assemble`) on
+                ``store``: ontology, shapes, reference and source graphs, entities
+                reconciled by key, the merge metadata;
+2. ``validate`` SHACL with the ontology mixed in (pyshacl, or the fast engine).
                 Any violation raises :class:`NonConformingError` (exit 1);
 3. ``checks``   ``queries/checks/*-violation.rq`` on the asserted data: a row is
                 a problem. Rows of a ``#+ severity: violation`` check raise
                 :class:`ChecksFailedError` (exit 1); warning checks are counted;
-4. ``infer``    OWL-RL (:func:`diplograph.infer.materialise`) into ``graph/inferred``;
+4. ``infer``    OWL-RL (:func:`diplograph.dataset.add_inferred`) into ``graph/inferred``;
 5. ``queries``  every named query in ``queries/*.rq`` on the union of all graphs;
 6. ``write``    the files, then the swap into place.
 
@@ -47,32 +49,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-from diplograph.errors import DiplographError, EmptyInputError, display_path
-from diplograph.infer import InferenceResult, materialise
+from diplograph.dataset import ProjectDataset, add_inferred, assemble, reason
+from diplograph.errors import DiplographError, display_path
 from diplograph.iris import graph_iri
-from diplograph.loading import load_graph
-from diplograph.merge import MergeReport, merge_sources
+from diplograph.merge import MergeReport
 from diplograph.project import Project
-from diplograph.queries import (
-    NamedQuery,
-    QueryResult,
-    list_queries,
-    run_query,
-    to_csv,
-    to_json,
-)
-from diplograph.store import (
-    DEFAULT_STORE,
-    LoadedDataset,
-    add_graph,
-    new_dataset,
-    plain_graph,
-)
+from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
+from diplograph.reasoning import InferenceResult
+from diplograph.store import DEFAULT_STORE, StoreSpec, add_graph, graph_sizes, new_dataset, plain_graph
+from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
-from diplograph.validate import ValidationReport, ValidationResult, validate_loaded
+from diplograph.validation.project import validate_dataset
+from diplograph.validation.report import ValidationReport, ValidationResult
+from diplograph.viz import write_network_html
 
 __all__ = [
     "STAGES",
@@ -152,7 +141,6 @@ class BuildReport:
     files: tuple[Path, ...]
     seconds: dict[str, float] = field(default_factory=dict)
     inference: InferenceResult | None = field(default=None, repr=False)
-    network: bool = False
     merge: MergeReport | None = field(default=None, repr=False)
 
     @property
@@ -163,7 +151,7 @@ class BuildReport:
 def build(
     project: Project,
     out_dir: Path | str | None = None,
-    store: str = DEFAULT_STORE,
+    store: str | StoreSpec = DEFAULT_STORE,
     progress: Callable[[str], None] | None = None,
     engine: str = "reference",
 ) -> BuildReport:
@@ -180,32 +168,36 @@ def build(
     timer = _Timer(seconds, progress)
 
     with timer("load"):
-        loaded, merge_report = _load_merged(project, store)
-        shapes = _load_shapes(project)
-        triples_asserted = _distinct_triples(loaded.dataset)
+        assembled = assemble(project, store=store)
+        triples_asserted = distinct_triples(assembled)
     with timer("validate"):
-        report = validate_loaded(project, loaded, shapes, checks=False, engine=engine)  # checks: next stage
+        report = validate_dataset(project, assembled, checks=False, engine=engine)  # checks: next stage
         if not report.conforms:
             raise NonConformingError(report)
     with timer("checks"):
         named = _named_queries(project)
         checks = [q for q in named if q.is_check]
-        failures, check_warnings = _run_checks(loaded.dataset, checks)
+        failures, check_warnings = _run_checks(assembled, checks)
         if failures:
             raise ChecksFailedError(failures)
     with timer("infer"):
-        inference = materialise(loaded, engine=engine)
+        inference = reason(assembled, engine)
     with timer("queries"):
-        answers = [(q, run_query(loaded.dataset, q)) for q in named if not q.is_check]
+        # Each query on the dataset its golden answer is defined on: the asserted graphs, and for
+        # the queries tagged "inference" (which have no answer without it) the inferred graph too.
+        answers = [(q, run_query(assembled, q)) for q in named if not q.is_check and not q.needs_inference]
+        add_inferred(assembled, engine, result=inference)
+        answers += [(q, run_query(assembled, q)) for q in named if not q.is_check and q.needs_inference]
+        answers.sort(key=lambda pair: pair[0].name)
     with timer("write"):
-        add_graph(loaded.dataset, graph_iri("shapes"), shapes)
-        files, network = _write_atomically(out, loaded.dataset, report, answers, merge_report)
+        files = _write_atomically(out, assembled, report, answers)
 
+    sizes = graph_sizes(assembled.dataset)
     return BuildReport(
         out_dir=out,
-        graphs=len(_graph_names(loaded.dataset)),
+        graphs=len([n for n in assembled.view if sizes.get(n)]),
         triples_asserted=triples_asserted,
-        triples_inferred=len(inference.inferred),
+        triples_inferred=sizes.get(graph_iri("inferred"), 0),
         shapes_checked=report.shapes_checked,
         violations=report.violations,
         warnings=report.warnings,
@@ -215,8 +207,7 @@ def build(
         files=files,
         seconds=seconds,
         inference=inference,
-        network=network,
-        merge=merge_report,
+        merge=assembled.merge,
     )
 
 
@@ -241,44 +232,17 @@ class _Timer:
         self.seconds[self.stage] = time.perf_counter() - self.started
 
 
-def _load_merged(project: Project, store) -> tuple[LoadedDataset, MergeReport]:
-    """Merge every source graph with the reference graphs (entities reconciled by key, see
-    :mod:`diplograph.merge`) and add the ontology: the dataset every later stage works on."""
-    if not project.source_files:
-        raise EmptyInputError(project.graphs_dir, "folder holds no *.ttl source graphs")
-    merged = merge_sources(project.source_files, project.reference_files, store=store)
-    ontology = bind_prefixes(Graph())
-    for path in project.ontology_files:
-        ontology += load_graph(path)
-    add_graph(merged.dataset, graph_iri("ontology"), ontology)
-    files = {info.graph: Path(info.file) for info in merged.report.sources}
-    files[graph_iri("ontology")] = (
-        project.ontology_files[0] if len(project.ontology_files) == 1 else project.ontology_dir
-    )
-    return LoadedDataset(merged.dataset, files, store=str(store)), merged.report
-
-
-def _load_shapes(project: Project) -> Graph:
-    files = project.shapes_files
-    if not files:
-        raise EmptyInputError(project.shapes_dir, "folder holds no *.ttl files (the SHACL shapes)")
-    shapes = bind_prefixes(Graph())
-    for path in files:
-        shapes += load_graph(path)
-    return shapes
-
-
 def _named_queries(project: Project) -> list[NamedQuery]:
     if not project.queries_dir.is_dir():
         return []
     return list_queries(project.queries_dir)
 
 
-def _run_checks(dataset: Dataset, checks: list[NamedQuery]) -> tuple[list[CheckFailure], int]:
+def _run_checks(assembled: ProjectDataset, checks: list[NamedQuery]) -> tuple[list[CheckFailure], int]:
     failures: list[CheckFailure] = []
     warnings = 0
     for check in checks:
-        result = run_query(dataset, check)
+        result = run_query(assembled, check)
         problem = bool(result.rows) or result.boolean is True
         if not problem:
             continue
@@ -289,27 +253,15 @@ def _run_checks(dataset: Dataset, checks: list[NamedQuery]) -> tuple[list[CheckF
     return failures, warnings
 
 
-def _graph_names(dataset: Dataset) -> list[URIRef]:
-    return sorted(
-        g.identifier
-        for g in dataset.graphs()
-        if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
-    )
-
-
-def _distinct_triples(dataset: Dataset) -> int:
-    row = next(iter(dataset.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")))
-    return int(row[0])
-
-
 # --- writing -----------------------------------------------------------------
 
 
-def _export_dataset(dataset: Dataset) -> Dataset:
-    """A pure-rdflib copy, literals in rdflib's form (no explicit ``^^xsd:string``)."""
+def _export_dataset(assembled: ProjectDataset):
+    """A pure-rdflib copy of every graph of the dataset, literals in rdflib's form (no ``^^xsd:string``)."""
     export = new_dataset("rdflib")
-    for name in _graph_names(dataset):
-        add_graph(export, name, plain_graph(dataset, [name]))
+    sizes = graph_sizes(assembled.dataset)
+    for name in sorted(n for n in assembled.view if sizes.get(n)):
+        add_graph(export, name, plain_graph(assembled.dataset, [name]))
     return export
 
 
@@ -333,46 +285,32 @@ def _result_line(r: ValidationResult) -> str:
     return " | ".join(parts) + f": {r.message}{where}"
 
 
-def _network_writer():
-    try:
-        from diplograph.viz import write_network_html
-    except ImportError:
-        return None
-    return write_network_html
-
-
-def _write_files(folder: Path, dataset: Dataset, report: ValidationReport, answers, merge_report) -> bool:
-    export = _export_dataset(dataset)
+def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationReport, answers) -> None:
+    export = _export_dataset(assembled)
     export.serialize(destination=folder / "dataset.trig", format="trig", encoding="utf-8")
     export.serialize(destination=folder / "dataset.nq", format="nquads", encoding="utf-8")
     bind_prefixes(report.report_graph).serialize(destination=folder / "validation-report.ttl", format="turtle")
     (folder / "validation-report.txt").write_text(_report_text(report), encoding="utf-8")
-    (folder / "merge-report.json").write_text(merge_report.to_json(times=False), encoding="utf-8")
+    (folder / "merge-report.json").write_text(assembled.merge.to_json(times=False), encoding="utf-8")
     (folder / "queries").mkdir()
     for query, result in answers:
         (folder / "queries" / f"{query.name}.csv").write_text(to_csv(result), encoding="utf-8", newline="")
         (folder / "queries" / f"{query.name}.json").write_text(to_json(result), encoding="utf-8")
-    writer = _network_writer()
-    if writer is None:
-        return False
-    writer(dataset, folder / "network.html")
-    return True
+    write_network_html(assembled, folder / "network.html")
 
 
-def _write_atomically(
-    out: Path, dataset: Dataset, report: ValidationReport, answers, merge_report: MergeReport
-) -> tuple[tuple[Path, ...], bool]:
+def _write_atomically(out: Path, assembled: ProjectDataset, report: ValidationReport, answers) -> tuple[Path, ...]:
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
     try:
-        network = _write_files(tmp, dataset, report, answers, merge_report)
+        _write_files(tmp, assembled, report, answers)
         files = tuple(sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file()))
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return files, network
+    return files
 
 
 def _swap(new: Path, out: Path) -> None:

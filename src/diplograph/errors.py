@@ -18,6 +18,12 @@ hierarchy::
     │   ├── GraphNameClashError    two files would fill one named graph
     │   └── StoreLocationError     ``--db`` names something that is not an Oxigraph store
     ├── UsageError             exit 2: arguments that make no sense together
+    │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
+    │   ├── OutputExistsError      a file that would be overwritten without leave
+    │   ├── StoreChoiceError       a store kind without its location, or with one it does not take
+    │   ├── MissingGraphsError     a SPARQL server lacks graphs of the project (push them)
+    │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
+    │   └── UnknownEngineError     an engine name no stage has
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
 
 Later stages add their own subclasses here (for example a ``QueryError`` for
@@ -37,17 +43,23 @@ from pathlib import Path
 
 __all__ = [
     "DiplographError",
+    "BadValueError",
     "EmptyInputError",
     "EncodingError",
     "EndpointError",
     "GraphNameClashError",
     "InputError",
     "InputErrors",
+    "MissingGraphsError",
+    "OutputExistsError",
     "ParseError",
     "PathNotFoundError",
     "ProjectNotFoundError",
     "QueryError",
+    "StoreChoiceError",
     "StoreLocationError",
+    "UnknownEngineError",
+    "UnsupportedAxiomError",
     "UnsupportedFormatError",
     "UsageError",
     "display_path",
@@ -172,6 +184,77 @@ class UsageError(DiplographError):
     exit_code = 2
 
 
+class BadValueError(UsageError):
+    """A value given for ``parameter`` (the library's name: ``"until"``, ``"radius"``…) is not
+    what it must be (``expected``)."""
+
+    def __init__(self, parameter: str, value: object, expected: str) -> None:
+        self.parameter, self.value, self.expected = parameter, value, expected
+        super().__init__(parameter, value, expected)
+
+    def __str__(self) -> str:
+        return f"{self.parameter} {self.value!r}: {self.expected}"
+
+
+class OutputExistsError(UsageError):
+    """A file would be overwritten that the caller did not say may be (``path``)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        super().__init__(self.path)
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)} already exists"
+
+
+class StoreChoiceError(UsageError):
+    """A choice of store whose parts do not fit together.
+
+    ``problem`` is ``"unknown-kind"`` (``kind`` is no store; ``choices`` are), ``"needs-location"``
+    (``kind`` needs a ``location``: ``"db"``, a database folder, or ``"endpoint"``, a server URL) or
+    ``"location-not-used"`` (a ``location`` was given to a ``kind`` that takes none).
+    """
+
+    _WORDS = {"db": "a database folder", "endpoint": "a SPARQL endpoint URL"}
+
+    def __init__(self, problem: str, kind: str, location: str | None = None, choices: tuple[str, ...] = ()) -> None:
+        self.problem, self.kind, self.location, self.choices = problem, kind, location, tuple(choices)
+        super().__init__(problem, kind, location)
+
+    def __str__(self) -> str:
+        if self.problem == "unknown-kind":
+            return f"unknown store {self.kind!r}; choose one of: {', '.join(self.choices)}"
+        what = self._WORDS.get(self.location or "", self.location)
+        if self.problem == "needs-location":
+            return f"the {self.kind} store needs {what}"
+        return f"the {self.kind} store takes no {what}"
+
+
+class UnsupportedAxiomError(UsageError):
+    """An engine cannot give the reference engine's answer for these OWL axioms or SHACL constructs.
+
+    ``engine`` is the engine's name (``"fast"``), ``axioms`` the terms it does not compile.
+    """
+
+    def __init__(self, engine: str, axioms: tuple[object, ...]) -> None:
+        self.engine, self.axioms = engine, tuple(axioms)
+        super().__init__(engine, self.axioms)
+
+    def __str__(self) -> str:
+        return f"the {self.engine} reasoner does not compile {', '.join(str(a) for a in self.axioms)}"
+
+
+class UnknownEngineError(UsageError):
+    """``engine`` is not one of ``choices`` for ``stage`` (``"validation"`` or ``"reasoning"``)."""
+
+    def __init__(self, stage: str, engine: str, choices: tuple[str, ...]) -> None:
+        self.stage, self.engine, self.choices = stage, engine, tuple(choices)
+        super().__init__(stage, engine)
+
+    def __str__(self) -> str:
+        return f"unknown {self.stage} engine {self.engine!r}; choose one of: {', '.join(self.choices)}"
+
+
 class QueryError(InputError):
     """A SPARQL query (a ``.rq`` file or ad-hoc text) that cannot be read, parsed or run.
 
@@ -222,8 +305,30 @@ class GraphNameClashError(InputError):
         )
 
 
+class MissingGraphsError(UsageError):
+    """A SPARQL server lacks graphs of the project; ``url`` is the server, ``missing`` the
+    ``(graph, file)`` pairs it lacks (``file`` None for graphs made by the merge)."""
+
+    def __init__(self, url: str, missing: tuple[tuple[object, Path | None], ...]) -> None:
+        self.url, self.missing = url, tuple(missing)
+        super().__init__(url, self.missing)
+
+    def __str__(self) -> str:
+        shown = ", ".join(
+            f"<{g}>" + (f" ({display_path(f)})" if f is not None else "") for g, f in self.missing[:3]
+        ) + (f" and {len(self.missing) - 3} more" if len(self.missing) > 3 else "")
+        return f"{self.url} does not hold {len(self.missing)} graph(s) of the project: {shown}"
+
+
 class StoreLocationError(_PathError):
-    """``--db PATH`` is not usable as an Oxigraph store (a file, a folder of other things, locked)."""
+    """A folder is not usable as an Oxigraph database (a file, a folder of other things, locked).
+
+    ``in_use`` is True when another process holds the database open (a running server).
+    """
+
+    def __init__(self, path: Path | str, detail: str, *, in_use: bool = False) -> None:
+        self.in_use = in_use
+        super().__init__(path, detail)
 
 
 class EndpointError(DiplographError):

@@ -164,24 +164,11 @@ def _parse_into(target: Graph, path: Path, fmt: str) -> None:
         raise ParseError(path, _error_line(exc, text), _error_detail(exc, text)) from exc
 
 
-# rdflib's N-Triples/N-Quads parser reports neither line nor column; Oxigraph's does.
-_OXIGRAPH_FORMATS = {"nt": "N_TRIPLES", "nquads": "N_QUADS"}
-
-
 def _oxigraph_diagnosis(text: str, fmt: str) -> tuple[int | None, str] | None:
-    """Ask pyoxigraph where a line-based file breaks, when rdflib cannot say."""
-    if fmt not in _OXIGRAPH_FORMATS:
-        return None
-    import pyoxigraph
+    """rdflib's N-Triples/N-Quads parser reports neither line nor column; Oxigraph's does."""
+    from diplograph.store import syntax_error_location  # the store layer owns Oxigraph
 
-    try:
-        for _ in pyoxigraph.parse(text.encode("utf-8"), getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt])):
-            pass
-    except SyntaxError as exc:
-        detail = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", str(exc))
-        detail = re.sub(r" \((?:[^()]*, )?line \d+\)$", "", detail)
-        return exc.lineno, f"bad syntax: {detail}"
-    return None  # Oxigraph accepts it: fall back to rdflib's words
+    return syntax_error_location(text, fmt)
 
 
 def _error_line(exc: Exception, text: str) -> int | None:

@@ -68,10 +68,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from diplograph.errors import UsageError
+from diplograph.errors import BadValueError, UsageError
 from diplograph.kinds import EVENT_CLASSES, ORGANISATION_CLASSES
 from diplograph.namespaces import DG, ORG, PROV, RDF, SKOS
-from diplograph.terms import label_of, plain
+from diplograph.queries import run_query
+from diplograph.terms import label_of
 
 __all__ = [
     "NODE_KINDS",
@@ -159,25 +160,30 @@ def parse_until(value: str | _dt.date) -> _dt.date:
     try:
         return _dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise UsageError(f"--until: {value!r} is not a date of the form YYYY-MM-DD") from None
+        raise BadValueError("until", value, "not a date of the form YYYY-MM-DD") from None
 
 
 # --- reading the dataset ------------------------------------------------------------------------
 
-_ALL_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+def _triples_query(source) -> str:
+    """All distinct triples of a plain graph, or of a project dataset's asserted graphs (never the inferred)."""
+    names = getattr(source, "asserted_graphs", None)
+    if names is None:
+        return "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+    values = " ".join(f"<{n}>" for n in names)
+    return f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 
 
 class _Index:
-    """Distinct triples of the dataset's union, indexed by subject and by (predicate, object)."""
+    """Distinct triples of the source, indexed by subject and by (predicate, object)."""
 
-    def __init__(self, dataset) -> None:
+    def __init__(self, source) -> None:
         self.out: dict[object, dict[object, list]] = defaultdict(lambda: defaultdict(list))
         self.types: dict[object, set] = defaultdict(set)
         self.by_type: dict[object, set] = defaultdict(set)
         seen = set()
         # DISTINCT: Oxigraph's union of named graphs is a multiset.
-        for s, p, o in dataset.query(_ALL_TRIPLES):
-            o = plain(o)
+        for s, p, o in run_query(source, _triples_query(source)).rows:
             if (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
@@ -362,9 +368,13 @@ def _fmt_date(value) -> str:
     return str(value) if value is not None else ""
 
 
-def project(dataset) -> nx.MultiDiGraph:
-    """Project ``dataset`` (an rdflib Dataset or Graph) onto a reader's network (see module doc)."""
-    ix = _Index(dataset)
+def project(source) -> nx.MultiDiGraph:
+    """Project ``source`` onto a reader's network (see module doc).
+
+    ``source`` is the project's dataset (:class:`~diplograph.dataset.ProjectDataset`: its asserted
+    graphs are drawn, never the inferred one) or any rdflib graph (all of it).
+    """
+    ix = _Index(source)
     b = _Builder(ix)
     G = b.G
 
@@ -661,7 +671,7 @@ def resolve(G: nx.MultiDiGraph, name: str) -> str:
 def focus(G: nx.MultiDiGraph, node: str, radius: int = 1) -> nx.MultiDiGraph:
     """The sub-network within ``radius`` steps (either direction) of ``node`` (id, label or ISO code)."""
     if radius < 0:
-        raise UsageError(f"--radius must be 0 or more, got {radius}")
+        raise BadValueError("radius", radius, "must be 0 or more")
     centre = resolve(G, node)
     near = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), centre, cutoff=radius)
     H = G.subgraph(near).copy()

@@ -22,20 +22,19 @@ Public functions, none of which print:
 
 - :func:`load_query_file`, :func:`list_queries`, :func:`find_query` read
   query files into :class:`NamedQuery` objects;
-- :func:`run_query` runs query text on an rdflib ``Graph`` or ``Dataset``
-  and returns a :class:`QueryResult`. On a dataset backed by Oxigraph
-  (``memory`` and ``oxigraph`` stores, oxrdflib's ``OxigraphStore``) the
-  query goes straight to pyoxigraph, with the same default graph and
-  prefixes rdflib and oxrdflib would pass, and the answer's terms are
-  converted once each (see :func:`_run_on_oxigraph`); on the pure-rdflib
-  store rdflib's own engine answers it, on a ``sparql`` store the server.
+- :func:`run_query` runs query text on the project's dataset
+  (:class:`~diplograph.dataset.ProjectDataset`) or any rdflib ``Graph`` or
+  ``Dataset`` and returns a :class:`QueryResult`, through
+  :func:`diplograph.store.select`: on Oxigraph-backed stores the query goes
+  straight to Oxigraph, on the pure-rdflib store rdflib's own engine answers
+  it, on a ``sparql`` store the server.
 - :func:`to_csv`, :func:`to_tsv`, :func:`to_json` write a result in the
   SPARQL 1.1 Query Results CSV, TSV and JSON formats.
 
-Result terms are normalised so both stores give equal rows: Oxigraph returns
+Result terms are normalised so every store gives equal rows: Oxigraph returns
 plain literals as ``"x"^^xsd:string``, which rdflib does not take as equal
-to ``"x"``; :func:`run_query` turns them back into plain literals (RDF 1.1
-makes the two the same term).
+to ``"x"``; they come back as plain literals (RDF 1.1 makes the two the same
+term).
 
 Errors: :class:`~diplograph.errors.QueryError` for a query that cannot be
 read, parsed or run (with the file, line and column where known),
@@ -55,10 +54,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph
-from oxrdflib import OxigraphStore
-from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -70,9 +66,8 @@ from diplograph.errors import (
     QueryError,
 )
 from diplograph.files import NotUtf8, decode_utf8
-from diplograph.store import oxigraph_store
-from diplograph.terms import nt, plain
-from diplograph.working_store import from_ox
+from diplograph.store import query_form, select
+from diplograph.terms import nt
 
 __all__ = [
     "CHECKS_DIR",
@@ -128,6 +123,11 @@ class NamedQuery:
     def is_check(self) -> bool:
         """True for a check: a query whose rows are problems in the data."""
         return self.severity is not None
+
+    @property
+    def needs_inference(self) -> bool:
+        """True for a query tagged ``inference``: it only has answers once the inferred graph is in."""
+        return "inference" in self.tags
 
 
 def load_query_file(path: Path | str) -> NamedQuery:
@@ -259,101 +259,27 @@ class QueryResult:
         return [tuple(map(term_text, row)) for row in self.rows]
 
 
-def run_query(dataset_or_graph: Graph, query: str | NamedQuery) -> QueryResult:
-    """Run a SELECT or ASK query on an rdflib ``Graph`` or ``Dataset``.
+def run_query(target, query: str | NamedQuery) -> QueryResult:
+    """Run a SELECT or ASK query on the project's dataset, or on an rdflib ``Graph`` or ``Dataset``.
 
-    ``query`` is query text or a :class:`NamedQuery` (then errors name its
-    file). A dataset created with ``default_union=True`` (as
-    :func:`diplograph.store.new_dataset` does) answers patterns outside
-    ``GRAPH`` from the union of its named graphs. Raises
-    :class:`~diplograph.errors.QueryError` for a syntax error (with its line
-    and column), an unknown prefix, a CONSTRUCT or DESCRIBE query, or a
-    failure while evaluating.
+    ``target`` is a :class:`~diplograph.dataset.ProjectDataset` (the query sees exactly its
+    graphs) or an rdflib graph; a dataset created with ``default_union=True`` (as
+    :func:`diplograph.store.new_dataset` does) answers patterns outside ``GRAPH`` from the union
+    of its named graphs. ``query`` is query text or a :class:`NamedQuery` (then errors name its
+    file). Raises :class:`~diplograph.errors.QueryError` for a syntax error (with its line and
+    column), an unknown prefix, a CONSTRUCT or DESCRIBE query, or a failure while evaluating.
     """
     path = query.path if isinstance(query, NamedQuery) else None
     text = query.text if isinstance(query, NamedQuery) else query
+    dataset = getattr(target, "dataset", target)
     try:
-        target = _oxigraph_target(dataset_or_graph)
-        if target is not None:
-            return _run_on_oxigraph(target[0], target[1], text, path)
-        result = dataset_or_graph.query(text)
-        if result.type == "ASK":
-            return QueryResult(columns=(), rows=(), boolean=bool(result.askAnswer))
-        if result.type != "SELECT":
-            raise QueryError(f"{result.type} queries are not supported here; use SELECT or ASK", path=path)
-        columns = tuple(str(v) for v in (result.vars or ()))
-        rows = tuple(tuple(plain(row[i]) for i in range(len(columns))) for row in result)
-    except QueryError:
-        raise
+        columns, rows, boolean = select(dataset, text, getattr(target, "query_graphs", None))
+    except TypeError as exc:
+        raise QueryError(f"{exc} queries are not supported here; use SELECT or ASK", path=path) from None
     except Exception as exc:  # parsers and engines raise many unrelated types
         raise _query_error(exc, text, path) from exc
-    return QueryResult(columns=columns, rows=rows)
-
-
-def _oxigraph_target(graph: Graph) -> tuple[pyoxigraph.Store, dict] | None:
-    """The pyoxigraph store under ``graph`` and the ``Store.query`` options rdflib + oxrdflib would use, or None.
-
-    None unless the graph's store is oxrdflib's ``OxigraphStore``. The options
-    reproduce ``Graph.query`` handing the query to ``OxigraphStore.query``:
-    a ``default_union`` graph (every diplograph dataset) queries the union
-    of the named graphs, another dataset its default graph, a plain graph
-    its own named graph; the graph's bound namespaces are predeclared
-    prefixes (a query's own ``PREFIX`` lines win); no base IRI.
-    """
-    if not isinstance(graph.store, OxigraphStore):
-        return None
-    store = oxigraph_store(graph)
-    if store is None:
-        return None
-    if graph.default_union:
-        options: dict = {"use_default_graph_as_union": True}
-    else:
-        if isinstance(graph, Dataset):  # rdflib reads default_context, the deprecated name of default_graph
-            name = graph.default_graph.identifier
-        elif isinstance(graph, ConjunctiveGraph):
-            name = graph.default_context.identifier
-        else:
-            name = graph.identifier
-        options = {"default_graph": _ox_graph_name(name)}
-    options["prefixes"] = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
-    return store, options
-
-
-def _ox_graph_name(name: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph:
-    if name == DATASET_DEFAULT_GRAPH_ID:
-        return pyoxigraph.DefaultGraph()
-    if isinstance(name, BNode):
-        return pyoxigraph.BlankNode(str(name))
-    return pyoxigraph.NamedNode(str(name))
-
-
-def _run_on_oxigraph(store: pyoxigraph.Store, options: dict, text: str, path: Path | None) -> QueryResult:
-    """Answer ``text`` with pyoxigraph directly: the rows rdflib + oxrdflib + :func:`_normalise` give, faster.
-
-    Each distinct term of the answer is converted to rdflib once (a result
-    repeats the same IRIs and labels on many rows); pyoxigraph's exceptions
-    reach :func:`run_query`, which turns them into a located QueryError as before.
-    """
-    answer = store.query(text, **options)
-    if isinstance(answer, pyoxigraph.QueryBoolean):
-        return QueryResult(columns=(), rows=(), boolean=bool(answer))
-    if not isinstance(answer, pyoxigraph.QuerySolutions):  # CONSTRUCT and DESCRIBE, as oxrdflib names both
-        raise QueryError("CONSTRUCT queries are not supported here; use SELECT or ASK", path=path)
-    columns = tuple(v.value for v in answer.variables)
-    if not columns:  # rdflib drops every solution of a query projecting no variable (an empty binding)
-        return QueryResult(columns=(), rows=())
-    seen: dict = {None: None}
-    rows = []
-    append = rows.append
-    for solution in answer:
-        row = []
-        for term in solution:
-            try:
-                row.append(seen[term])
-            except KeyError:
-                converted = seen[term] = from_ox(term)
-                row.append(converted)
-        append(tuple(row))
+    if boolean is not None:
+        return QueryResult(columns=(), rows=(), boolean=boolean)
     return QueryResult(columns=columns, rows=tuple(rows))
 
 
@@ -488,16 +414,14 @@ def _parse_severity(path: Path, fields: dict[str, tuple[str, int]]) -> str | Non
 
 
 def _projected_variables(text: str, path: Path) -> tuple[str, ...] | None:
-    """Parse ``text`` with Oxigraph (no predeclared prefixes); its projected variables, None for ASK."""
+    """Parse ``text`` (no predeclared prefixes); its projected variables, None for ASK."""
     try:
-        solutions = pyoxigraph.Store().query(text)
+        form, variables = query_form(text)
     except SyntaxError as exc:
         raise _query_error(exc, text, path) from None
-    if isinstance(solutions, pyoxigraph.QuerySolutions):
-        return tuple(v.value for v in solutions.variables)
-    if isinstance(solutions, pyoxigraph.QueryBoolean):
-        return None
-    raise QueryError("CONSTRUCT and DESCRIBE queries are not named queries; use SELECT or ASK", path=path, line=1)
+    if form == "CONSTRUCT":
+        raise QueryError("CONSTRUCT and DESCRIBE queries are not named queries; use SELECT or ASK", path=path, line=1)
+    return variables
 
 
 def _vars(names: Sequence[str]) -> str:

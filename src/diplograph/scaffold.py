@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from diplograph.errors import UsageError, display_path
+from diplograph.errors import BadValueError, OutputExistsError, UsageError, display_path
 from diplograph.files import write_atomically
 from diplograph.loading import load_graph
 from diplograph.namespaces import DG, RDF, RDFS
@@ -83,9 +83,9 @@ def scaffold_relationship(
     if code_a == code_b:
         raise UsageError(f"a bilateral relationship needs two different states, got {code_a} twice")
     if output.exists() and not force:
-        raise UsageError(f"{display_path(output)} already exists; pass --force to overwrite it")
+        raise OutputExistsError(output)
     if not source_title.strip():
-        raise UsageError("--source-title must not be empty")
+        raise BadValueError("source_title", source_title, "must not be empty")
     text = None
     if source_file is not None:
         if not source_file.is_file():
@@ -320,7 +320,7 @@ def _first_mention(text, names):
 
 def _iri(url: str) -> str:
     if re.search(r'[\s<>"{}|^`\\]', url):
-        raise UsageError(f"--source-url {url!r} is not a valid IRI (no spaces, quotes or angle brackets)")
+        raise BadValueError("source_url", url, "is not a valid IRI (no spaces, quotes or angle brackets)")
     return url
 
 

@@ -56,10 +56,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from rdflib import URIRef
 
+from diplograph.dataset import assemble
 from diplograph.endpoint import Endpoint, push_graph
-from diplograph.errors import UsageError
+from diplograph.errors import BadValueError, UsageError
+from diplograph.iris import graph_iri
 from diplograph.project import Project
-from diplograph.store import StoreSpec, load_project_dataset, plain_graph
+from diplograph.store import StoreSpec, flush, graph_sizes, plain_graph, remove_graph
 
 __all__ = [
     "DEFAULT_BIND",
@@ -105,11 +107,11 @@ def parse_bind(bind: str) -> tuple[str, int]:
     """``"host:port"`` (or ``"[::1]:port"``) -> ``(host, port)``; a UsageError if malformed."""
     match = re.fullmatch(r"\[([0-9a-fA-F:.]+)\]:(\d+)|([^:\[\]]+):(\d+)", bind.strip())
     if not match:
-        raise UsageError(f"--bind {bind!r}: expected HOST:PORT, e.g. {DEFAULT_BIND}")
+        raise BadValueError("bind", bind, f"expected HOST:PORT, e.g. {DEFAULT_BIND}")
     host = match.group(1) or match.group(3)
     port = int(match.group(2) or match.group(4))
     if not 0 <= port <= 65535:
-        raise UsageError(f"--bind {bind!r}: port must be 0-65535")
+        raise BadValueError("bind", bind, "port must be 0-65535")
     return host, port
 
 
@@ -133,22 +135,23 @@ def find_service(sparql: str) -> str | None:
 # --- loading the database ---------------------------------------------------------
 
 
-def prepare_db(project: Project, db: Path, files: Sequence[Path | str] | None = None, infer: bool = False) -> dict[URIRef, int]:
-    """Load the project into the Oxigraph folder ``db`` and close it; return triples per named graph.
+def prepare_db(
+    project: Project, db: Path, files: Sequence[Path | str] | None = None, infer: bool = False, engine: str = "reference"
+) -> dict[URIRef, int]:
+    """Assemble the project's dataset (:func:`diplograph.dataset.assemble`) in the Oxigraph folder
+    ``db`` and close it; return triples per named graph that the server will serve.
 
-    With ``infer`` the OWL-RL entailments are computed (:mod:`diplograph.infer`)
-    and stored in ``graph/inferred``; without it, a ``graph/inferred`` already
-    in the folder is kept.
+    With ``infer`` the OWL-RL entailments are computed into ``graph/inferred``; without it an
+    inferred graph left in the folder by an earlier run is dropped, so the server answers from
+    exactly the dataset every other command sees.
     """
-    loaded = load_project_dataset(project, files, store=StoreSpec(kind="oxigraph", db=Path(db)), include_shapes=True)
-    if infer:
-        from diplograph.infer import materialise
-
-        materialise(loaded)
-    rows = loaded.dataset.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    counts = {URIRef(str(g)): int(n) for g, n in rows}
-    loaded.dataset.store._inner.flush()
-    del loaded, rows
+    assembled = assemble(project, files, store=StoreSpec(kind="oxigraph", db=Path(db)), infer=infer, engine=engine)
+    if not infer:
+        remove_graph(assembled.dataset, graph_iri("inferred"))
+    view = set(assembled.view)
+    counts = {name: n for name, n in graph_sizes(assembled.dataset).items() if name in view}
+    flush(assembled.dataset)
+    del assembled
     gc.collect()  # drop the last reference to the store: releases the folder's lock for the server
     return dict(sorted(counts.items()))
 
@@ -174,15 +177,17 @@ def push_project(
 ) -> list[PushedGraph]:
     """Replace each of the project's named graphs on ``endpoint`` with its current content.
 
-    The project is loaded in memory, then each graph is sent with
-    :func:`~diplograph.endpoint.push_graph` (``method`` ``"gsp"`` or ``"update"``).
-    Graphs on the server that the project does not have are left alone.
+    The project's dataset is assembled in memory (:func:`diplograph.dataset.assemble`: the same
+    graphs every command sees, ``graph/meta`` included), then each graph is sent with
+    :func:`~diplograph.endpoint.push_graph` (``method`` ``"gsp"`` or ``"update"``). Graphs on the
+    server that the project does not have are left alone.
     """
-    loaded = load_project_dataset(project, files, store="memory", include_shapes=include_shapes)
+    assembled = assemble(project, files, store="memory")
     pushed = []
-    for name in sorted(loaded.graph_files):
-        sent = push_graph(endpoint, name, plain_graph(loaded.dataset, [name]), method=method)
-        pushed.append(PushedGraph(name, loaded.graph_files.get(name), sent))
+    names = [n for n in assembled.asserted_graphs if include_shapes or n != graph_iri("shapes")]
+    for name in sorted(names):
+        sent = push_graph(endpoint, name, plain_graph(assembled.dataset, [name]), method=method)
+        pushed.append(PushedGraph(name, assembled.graph_files.get(name), sent))
     return pushed
 
 
@@ -454,7 +459,7 @@ class SparqlServer:
         log: bool = False,
     ) -> None:
         if timeout <= 0:
-            raise UsageError("--timeout must be a positive number of seconds")
+            raise BadValueError("timeout", timeout, "must be a positive number of seconds")
         self.host, self.port = parse_bind(bind)
         self.allow_update, self.timeout, self.log = allow_update, float(timeout), log
         self.upstream = _Upstream(Path(db), allow_update, self.timeout)

@@ -18,7 +18,7 @@ bilateral relationships (:func:`diplograph.kinds.entity_kind`). Edges:
 Provenance (``prov:wasAttributedTo``, ``dg:occasion``, ``dg:reportedBy``,
 ``prov:wasDerivedFrom``, ``dg:evidence``) makes no edge: who reported a
 statement is not linked by it. The inferred graph, the ontology and the
-shapes are left out, so the network is the same before and after
+shapes and the merge metadata are left out, so the network is the same before and after
 ``diplograph infer``. States no edge reaches (most of the reference list) are
 left out too.
 
@@ -36,12 +36,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from diplograph.iris import graph_iri
+from diplograph.dataset import ProjectDataset
 from diplograph.kinds import entity_kind
 from diplograph.namespaces import DG, PROV, RDF
-from diplograph.store import LoadedDataset, plain_graph
+from diplograph.store import graph_sizes, plain_graph
 from diplograph.terms import label_of
 
 __all__ = ["Centrality", "Stats", "entity_network", "stats"]
@@ -82,17 +81,11 @@ class Stats:
     top: tuple[Centrality, ...]
 
 
-def stats(loaded: LoadedDataset, top: int = 10) -> Stats:
-    """Count and rank what ``loaded`` holds (see the module docstring)."""
-    dataset = loaded.dataset
-    graph_counts = tuple(
-        sorted(
-            (g.identifier, len(g))
-            for g in dataset.graphs()
-            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
-        )
-    )
-    asserted = _asserted(loaded)
+def stats(assembled: ProjectDataset, top: int = 10) -> Stats:
+    """Count and rank what ``assembled`` holds (see the module docstring)."""
+    view = set(assembled.view)
+    graph_counts = tuple(sorted((n, size) for n, size in graph_sizes(assembled.dataset).items() if n in view))
+    asserted = plain_graph(assembled.dataset, assembled.data_graphs)
     classes = Counter(o for _s, o in asserted.subject_objects(RDF.type) if isinstance(o, URIRef))
     class_counts = tuple(sorted(classes.items(), key=lambda item: (-item[1], str(item[0]))))
     network = entity_network(asserted)
@@ -147,13 +140,6 @@ def entity_network(graph: Graph) -> nx.Graph:
 
 
 # --- helpers -----------------------------------------------------------------
-
-
-def _asserted(loaded: LoadedDataset) -> Graph:
-    skip = {graph_iri("inferred"), graph_iri("ontology"), graph_iri("shapes")}
-    names = [n for n in loaded.graph_files if n not in skip]
-    present = {g.identifier for g in loaded.dataset.graphs()}
-    return plain_graph(loaded.dataset, [n for n in names if n in present])
 
 
 def _named_entities(graph: Graph, s, kinds: dict) -> list[tuple[URIRef, URIRef]]:

@@ -1,8 +1,7 @@
-"""Count what a loaded dataset holds: triples per named graph, instances per ``dg:`` class.
+"""Count what the project's dataset holds: triples per named graph, instances per ``dg:`` class.
 
-This is the quick look a person takes after loading ("did my new file land,
-how many meetings does it describe?"). Counting runs as SPARQL on the
-dataset's store (Oxigraph by default).
+This is the quick look a person takes after loading ("did my new file land, how many meetings
+does it describe?"). Counting runs as SPARQL on the dataset's store (Oxigraph by default).
 """
 
 from __future__ import annotations
@@ -12,18 +11,15 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from diplograph.dataset import ProjectDataset
 from diplograph.namespaces import DG
-from diplograph.store import LoadedDataset
+from diplograph.queries import run_query
+from diplograph.store import graph_sizes
 
-__all__ = ["DatasetSummary", "GraphSize", "summarise"]
+__all__ = ["DatasetSummary", "GraphSize", "distinct_triples", "summarise"]
 
-_TRIPLES_PER_GRAPH = """
-SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
-"""
 # DISTINCT: Oxigraph's union default graph repeats a triple found in two graphs.
-_DISTINCT_TRIPLES = """
-SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }
-"""
+_DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 _INSTANCES_PER_CLASS = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
 WHERE {{ ?s a ?class . FILTER(STRSTARTS(STR(?class), "{DG}")) }}
@@ -50,14 +46,15 @@ class DatasetSummary:
     class_counts: tuple[tuple[URIRef, int], ...]
 
 
-def summarise(loaded: LoadedDataset) -> DatasetSummary:
-    """Count triples per named graph and instances per ``dg:`` class in ``loaded``."""
-    ds = loaded.dataset
-    sizes = {URIRef(str(g)): int(n) for g, n in ds.query(_TRIPLES_PER_GRAPH)}
-    graphs = tuple(
-        GraphSize(name, loaded.graph_files.get(name), sizes.get(name, 0))
-        for name in sorted(set(sizes) | set(loaded.graph_files))
-    )
-    total = int(next(iter(ds.query(_DISTINCT_TRIPLES)))[0])
-    counts = tuple(sorted((URIRef(str(c)), int(n)) for c, n in ds.query(_INSTANCES_PER_CLASS)))
-    return DatasetSummary(graphs=graphs, total_triples=total, class_counts=counts)
+def distinct_triples(assembled: ProjectDataset) -> int:
+    """Distinct triples over every graph of the dataset."""
+    return int(run_query(assembled, _DISTINCT_TRIPLES).rows[0][0])
+
+
+def summarise(assembled: ProjectDataset) -> DatasetSummary:
+    """Count triples per named graph and instances per ``dg:`` class in ``assembled``."""
+    view = set(assembled.view)
+    sizes = {name: n for name, n in graph_sizes(assembled.dataset).items() if name in view}
+    graphs = tuple(GraphSize(name, assembled.graph_files.get(name), sizes.get(name, 0)) for name in sorted(sizes))
+    counts = tuple(sorted((URIRef(str(c)), int(n)) for c, n in run_query(assembled, _INSTANCES_PER_CLASS).rows))
+    return DatasetSummary(graphs=graphs, total_triples=distinct_triples(assembled), class_counts=counts)

@@ -343,7 +343,7 @@ def render_html(
 
 
 def write_network_html(
-    dataset,
+    source,
     path: Path | str,
     focus: str | None = None,
     until: str | _dt.date | None = None,
@@ -351,12 +351,13 @@ def write_network_html(
     title: str | None = None,
     physics: bool | None = None,
 ) -> Path:
-    """Project ``dataset``, cut it at ``until``, focus it on ``focus``, and write the HTML page.
+    """Project ``source`` (see :func:`~diplograph.projection.project`), cut it at ``until``, focus it
+    on ``focus``, and write the HTML page.
 
     Raises :class:`~diplograph.projection.UnknownNodeError` for an unknown focus and
     :class:`~diplograph.errors.UsageError` for a bad date or radius.
     """
-    G = project(dataset)
+    G = project(source)
     notes = []
     if until is not None:
         G = as_of(G, until)

@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from diplograph import __version__
+from diplograph.cli.messages import problems
 from diplograph.errors import DiplographError, display_path
 from diplograph.namespaces import XSD
 from diplograph.project import HOME_ENV
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="diplograph")
     except DiplographError as err:
-        for problem in err.problems:
+        for problem in problems(err):
             typer.echo(f"error: {problem}", err=True)
         sys.exit(err.exit_code)
     except Exception as err:  # a bug, not bad data: say so in one line
@@ -174,7 +175,7 @@ def _register_commands() -> None:
     import importlib
     import pkgutil
 
-    from diplograph.cli import commands
+    commands = importlib.import_module("diplograph.cli.commands")
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{info.name}")

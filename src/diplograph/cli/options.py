@@ -10,8 +10,7 @@ Use them in a command like this::
         db: Optional[Path] = DB_OPTION,
         endpoint: Optional[str] = ENDPOINT_OPTION,
     ) -> None:
-        spec = open_store(store, db, endpoint)
-        loaded = load_project_dataset(Project.find(), store=spec)
+        assembled = assemble(Project.find(), store=open_store(store, db, endpoint))
 
 ``open_store`` only checks the combination and (for ``--endpoint``) that the
 server answers; errors are :mod:`diplograph.errors` exceptions the CLI turns
@@ -26,7 +25,7 @@ import typer
 
 from diplograph.store import ALL_STORES, StoreSpec, store_spec
 
-__all__ = ["DB_OPTION", "ENDPOINT_OPTION", "STORE_OPTION", "open_store"]
+__all__ = ["DB_OPTION", "ENDPOINT_OPTION", "ENGINE_OPTION", "STORE_OPTION", "open_store"]
 
 STORE_OPTION = typer.Option(
     None,
@@ -65,3 +64,15 @@ def open_store(store: str | None = None, db: Path | None = None, endpoint: str |
     if spec.kind == "sparql":
         spec.endpoint_urls().ping()
     return spec
+
+
+ENGINE_OPTION = typer.Option(
+    "reference",
+    "--engine",
+    help=(
+        "Engines for validation and reasoning: reference (pyshacl, owlrl) or fast (the shapes compiled to "
+        "SPARQL and the ontology's rules as SPARQL updates on Oxigraph: the same results; what the fast "
+        "validator cannot compile is checked by pyshacl)."
+    ),
+    metavar="reference|fast",
+)

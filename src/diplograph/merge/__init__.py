@@ -69,7 +69,9 @@ __all__ = [
     "SourceInfo",
     "TypeClash",
     "merge_into",
+    "merge_read",
     "merge_sources",
+    "read_sources",
     "remove_sources",
     "skolem_base",
     "to_nquads",
@@ -138,12 +140,27 @@ def merge_sources(
     Unreadable inputs raise :class:`~diplograph.errors.InputError` / ``InputErrors`` (exit 2)
     before anything is merged.
     """
+    inputs = read_sources(paths, reference_graphs)
+    return merge_read(inputs, dataset if dataset is not None else new_dataset(store), loaded_at=loaded_at, strict=strict)
+
+
+def read_sources(paths: Sequence[Path | str], reference_graphs: Sequence[Path | str] = ()) -> list[GraphInput]:
+    """Read every file to merge (first step of :func:`merge_sources`): nothing is written yet.
+
+    Raises the input errors of every unreadable file together.
+    """
     if not paths and not reference_graphs:
         raise UsageError("nothing to merge: give at least one graph file")
-    inputs = read_inputs([(p, "source") for p in paths] + [(p, "reference") for p in reference_graphs], KEY_PREDICATES)
+    return read_inputs([(p, "source") for p in paths] + [(p, "reference") for p in reference_graphs], KEY_PREDICATES)
+
+
+def merge_read(
+    inputs: list[GraphInput], dataset: Dataset, *, loaded_at: str | None = None, strict: bool = False
+) -> MergeResult:
+    """Reconcile graphs :func:`read_sources` read and add them to ``dataset`` (second step of :func:`merge_sources`)."""
     state = _State(inputs={}, rewritten={}, loaded_at=loaded_at)
     _add_inputs(state, inputs)
-    return _assemble(state, dataset if dataset is not None else new_dataset(store), strict=strict)
+    return _assemble(state, dataset, strict=strict)
 
 
 def merge_into(existing: MergeResult, new_paths: Sequence[Path | str], *, strict: bool = False,

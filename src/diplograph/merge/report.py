@@ -157,4 +157,21 @@ class MergeReport:
     def to_json(self, times: bool = True) -> str:
         return json.dumps(self.as_json(times), indent=2, ensure_ascii=False) + "\n"
 
+    @classmethod
+    def from_json(cls, data: dict) -> MergeReport:
+        """The report :meth:`as_json` wrote (an on-disk store keeps the report of its last merge)."""
+        return cls(
+            sources=tuple(SourceInfo(URIRef(s["graph"]), s["file"], s["sha256"], s["triples"], s["kind"],
+                                     s.get("loaded_at", "")) for s in data["sources"]),
+            rewrites=tuple(Rewrite(URIRef(r["source"]), URIRef(r["from"]), URIRef(r["to"]), r["key"], r["file"])
+                           for r in data["rewrites"]),
+            conflicts=tuple(Conflict(c["kind"], c["subject"], URIRef(c["property"]),
+                                     tuple((v["value"], tuple(v["sources"])) for v in c["values"]), tuple(c["nodes"]))
+                            for c in data["conflicts"]),
+            type_clashes=tuple(TypeClash(URIRef(c["node"]), tuple((k["kind"], tuple(k["sources"])) for k in c["kinds"]))
+                               for c in data["type_clashes"]),
+            warnings=tuple(MergeWarning(w["source"], w["node"], w["message"]) for w in data["warnings"]),
+            triples=data["triples"],
+        )
+
 

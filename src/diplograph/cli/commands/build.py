@@ -9,19 +9,18 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, results_table
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
-from diplograph.store import DEFAULT_STORE, STORES
 
 
 @app.command()
 def build(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder to write. Default: out/ in the project.", show_default=False),
-    store: str = typer.Option(DEFAULT_STORE, "--store", help=f"Store to load into: {', '.join(STORES)}."),
-    engine: str = typer.Option(
-        "reference", "--engine",
-        help="Engines for validation and reasoning: reference (pyshacl, owlrl) or fast (SPARQL on Oxigraph, same results).",
-    ),
+    store: Optional[str] = STORE_OPTION,
+    db: Optional[Path] = DB_OPTION,
+    endpoint: Optional[str] = ENDPOINT_OPTION,
+    engine: str = ENGINE_OPTION,
 ) -> None:
     """Load every graph, validate, infer, run every named query, and write out/.
 
@@ -41,7 +40,7 @@ def build(
             def progress(stage: str) -> None:
                 status.update(f"{stage} ({STAGES.index(stage) + 1}/{len(STAGES)})…")
 
-            report = run_build(Project.find(), out, store=store, progress=progress, engine=engine)
+            report = run_build(Project.find(), out, store=open_store(store, db, endpoint), progress=progress, engine=engine)
     except NonConformingError as err:
         out_console.print(results_table([r for r in err.report.results if r.severity == "Violation"]))
         typer.echo(
@@ -75,5 +74,3 @@ def build(
     if report.inference is not None:
         for a, b in report.inference.same_as:
             typer.echo(f"warning: owl:sameAs inferred between {a} and {b}: a modelling bug", err=True)
-    if not report.network:
-        typer.echo("note: network.html not written (diplograph.viz is not available)", err=True)

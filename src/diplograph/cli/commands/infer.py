@@ -9,38 +9,37 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, term
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
-from diplograph.errors import UsageError, display_path
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, open_store
+from diplograph.errors import display_path
 from diplograph.project import Project
 
 
 @app.command()
 def infer(
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write the inferred triples to this TriG file (graph/inferred).", show_default=False
+        None, "--output", "-o", help="Also write the inferred triples to this TriG file (graph/inferred).",
+        show_default=False,
     ),
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
-    engine: str = typer.Option(
-        "reference", "--engine",
-        help="Reasoning engine: reference (owlrl) or fast (the ontology's axioms as SPARQL rules on Oxigraph, the same kept triples).",
-    ),
+    engine: str = ENGINE_OPTION,
 ) -> None:
-    """Run OWL-RL reasoning (owlrl) on the ontology, reference and source graphs.
+    """Run OWL-RL reasoning on the ontology, reference and source graphs, and count what it adds.
 
-    Prints how many triples owlrl produced, how many were kept and why the
-    rest were dropped (reflexive owl:sameAs, axiomatic and schema triples…).
-    Inferred triples go into their own named graph, graph/inferred.
+    Prints how many triples the reasoner produced, how many were kept and why the rest were
+    dropped (reflexive owl:sameAs, axiomatic and schema triples…). Inferred triples go into
+    their own named graph, graph/inferred: with --db they stay in the database for later
+    commands (`query --infer --db PATH`); on a SPARQL server nothing is written.
     """
-    from diplograph.infer import DROP_REASONS, materialise
+    from diplograph.dataset import add_inferred, assemble
+    from diplograph.files import write_atomically
     from diplograph.iris import graph_iri
-    from diplograph.store import load_project_dataset
+    from diplograph.reasoning import DROP_REASONS
+    from diplograph.store import add_graph, new_dataset
 
-    loaded = load_project_dataset(Project.find(), store=open_store(store, db, endpoint))
-    if engine not in ("reference", "fast"):
-        raise UsageError(f"--engine must be 'reference' or 'fast', not {engine!r}")
-    result = materialise(loaded, engine=engine)
+    assembled = assemble(Project.find(), store=open_store(store, db, endpoint))
+    result = add_inferred(assembled, engine, reuse=False)
     table = Table(title="OWL-RL inference", title_justify="left")
     table.add_column("what")
     table.add_column("triples", justify="right")
@@ -51,14 +50,9 @@ def infer(
     for a, b in result.same_as:
         typer.echo(f"warning: owl:sameAs inferred between {term(a)} and {term(b)}: a modelling bug", err=True)
     if output is not None:
-        from diplograph.store import add_graph, new_dataset
-
         export = new_dataset("rdflib")
         add_graph(export, graph_iri("inferred"), result.inferred)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(f".{output.name}.tmp")
-        export.serialize(destination=tmp, format="trig", encoding="utf-8")
-        tmp.replace(output)
+        write_atomically(output, export.serialize(format="trig", encoding="utf-8"))
         typer.echo(f"wrote {display_path(output)}")
     typer.echo(
         f"{plural(result.kept, 'triple')} inferred ({result.produced} produced by {result.engine}) in {result.seconds:.1f} s"

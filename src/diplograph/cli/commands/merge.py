@@ -34,6 +34,7 @@ def merge(
     """
     import datetime as dt
 
+    from diplograph.files import write_atomically
     from diplograph.loading import expand_paths
     from diplograph.merge import MergeConflictError, merge_sources, write_merged
     from diplograph.project import Project
@@ -57,10 +58,8 @@ def merge(
     try:
         result = merge_sources(sources, refs, loaded_at=loaded_at, strict=strict)
     except MergeConflictError as err:
-        if report is not None:
-            from diplograph.files import write_atomically as _write_atomically
-
-            _write_atomically(report, err.report.to_json())
+        if report is not None:  # the report says what conflicts; the merge itself is not written
+            write_atomically(report, err.report.to_json())
         raise
     write_merged(result, output, report)
     r = result.report

@@ -54,14 +54,10 @@ def query(
         raise UsageError("give a query name or file, or --sparql TEXT (not both); see --list")
     try:
         target = sparql if sparql is not None else find_query(name, project.queries_dir)
-        from diplograph.store import load_project_dataset
+        from diplograph.dataset import assemble
 
-        loaded = load_project_dataset(project, store=open_store(store, db, endpoint))
-        if infer:
-            from diplograph.infer import materialise
-
-            materialise(loaded)
-        result = run_query(loaded.dataset, target)
+        assembled = assemble(project, store=open_store(store, db, endpoint), infer=infer)
+        result = run_query(assembled, target)
     except QueryError as err:
         typer.echo(f"error: {_located(err)}", err=True)
         raise typer.Exit(err.exit_code)

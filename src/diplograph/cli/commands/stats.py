@@ -26,10 +26,10 @@ def stats(
     relationships (an edge where a statement or event links two of them),
     with degree and betweenness centrality.
     """
+    from diplograph.dataset import assemble
     from diplograph.stats import stats as compute
-    from diplograph.store import load_project_dataset
 
-    result = compute(load_project_dataset(Project.find(), store=open_store(store, db, endpoint)), top=top)
+    result = compute(assemble(Project.find(), store=open_store(store, db, endpoint)), top=top)
     out = console()
     out.print(count_table("Triples per named graph", "graph", ((term(g), n) for g, n in result.graph_counts)))
     out.print(count_table("Instances per class", "class", ((term(c), n) for c, n in result.class_counts), "instances"))

@@ -26,10 +26,10 @@ def summary(
     Prints the number of triples in each named graph (with the file it came
     from) and the number of instances of each dg: class.
     """
-    from diplograph.store import load_project_dataset
+    from diplograph.dataset import assemble
     from diplograph.summary import summarise
 
-    result = summarise(load_project_dataset(Project.find(), store=open_store(store, db, endpoint)))
+    result = summarise(assemble(Project.find(), store=open_store(store, db, endpoint)))
     out = console()
     graphs = Table(title="Named graphs", title_justify="left")
     graphs.add_column("graph")

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from diplograph.cli.app import app, console, plural, result_line, results_table
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, open_store
 from diplograph.errors import UsageError
 from diplograph.project import Project
 
@@ -33,10 +33,7 @@ def validate(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
-    engine: str = typer.Option(
-        "reference", "--engine",
-        help="Validation engine: reference (pyshacl) or fast (the shapes compiled to SPARQL on Oxigraph, same results; shapes it cannot compile are checked by pyshacl).",
-    ),
+    engine: str = ENGINE_OPTION,
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
@@ -47,13 +44,13 @@ def validate(
     Prints one table row per problem, then a summary line. Exit status: 0 conforms (warnings allowed), 1 at least one
     violation, 2 a file is missing, empty or unreadable.
     """
-    from diplograph.validate import validate_project
+    from diplograph.validation.project import validate_project
 
+    if output not in ("auto", "table", "lines"):
+        raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
     spec = open_store(store, db, endpoint)
     report = validate_project(Project.find(), files or None, store=spec, engine=engine)
     shown = [r for r in report.results if info or r.severity != "Info"]
-    if output not in ("auto", "table", "lines"):
-        raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
     if output == "table" or (output == "auto" and sys.stdout.isatty()):
         if shown:
             console().print(results_table(shown))
@@ -64,7 +61,10 @@ def validate(
     typer.echo(
         f"{verdict}: {plural(report.violations, 'violation')}, {plural(report.warnings, 'warning')}"
         + (f", {plural(report.count('Info'), 'info')}" if report.count("Info") else "")
-        + f" in {plural(report.graphs_checked, 'graph')}, {plural(report.shapes_checked, 'shape')}"
+        + f" in {plural(report.graphs_checked, 'graph')} ({plural(report.triples_checked, 'triple')}),"
+        f" {plural(report.shapes_checked, 'shape')}"
     )
+    for note in report.notes:
+        typer.echo(f"note: {note}")
     raise typer.Exit(0 if report.conforms else 1)
 

@@ -38,14 +38,14 @@ def viz(
     menu, filter by kind, tooltips with each statement's sources. Exit status: 0 written, 2 an
     unknown --focus (close matches are listed), a bad --until date or an unreadable graph.
     """
+    from diplograph.dataset import assemble
     from diplograph.projection import parse_until
-    from diplograph.store import load_project_dataset
     from diplograph.viz import write_network_html
 
     if until is not None:
         parse_until(until)  # a bad date fails before anything is loaded
     project = Project.find()
     target = output if output is not None else project.out_dir / "network.html"
-    loaded = load_project_dataset(project, store=open_store(store, db, endpoint))
-    path = write_network_html(loaded.dataset, target, focus=focus, until=until, radius=radius)
+    assembled = assemble(project, store=open_store(store, db, endpoint))
+    path = write_network_html(assembled, target, focus=focus, until=until, radius=radius)
     typer.echo(f"wrote {display_path(path)}")

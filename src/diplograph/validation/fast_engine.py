@@ -1,10 +1,10 @@
 """SHACL compiled to SPARQL and answered by Oxigraph: the fast validation engine.
 
-:func:`validate_fast` gives the same :class:`~diplograph.validate.ValidationReport` as
-:func:`diplograph.validate.validate_graph` (pyshacl, the reference engine): the same set of
+:class:`FastValidator` gives the same :class:`~diplograph.validation.report.ValidationReport` as
+:class:`~diplograph.validation.pyshacl_engine.PyshaclValidator` (pyshacl, the reference engine): the same set of
 (focus node, result path, value, source shape, constraint component, severity), messages from
-``sh:message``. It reads a *working store* (:mod:`diplograph.working_store`): a pyoxigraph
-``Store`` whose default graph holds data and ontology (rdflib graphs are copied into one first).
+``sh:message``. It reads a *working store* (:class:`diplograph.store.WorkingStore`): an Oxigraph
+store whose default graph holds data and ontology (rdflib graphs are copied into one first).
 Every shape with a target becomes one SPARQL ``SELECT`` per property shape returning focus node,
 value and which constraint failed. The usual constraints (``sh:minCount 1``, ``sh:maxCount 1``
 and the value tests) are checked in one pass over the focus nodes: each focus node's value (or
@@ -31,7 +31,7 @@ property shapes), ``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:
 Anything else (``sh:xone``, ``sh:closed``, ``sh:equals``, ``sh:disjoint``, SPARQL targets,
 ``sh:qualifiedValueShapesDisjoint`` …) makes its top-level shape *fall back*: pyshacl validates
 that shape alone (a shapes graph holding just the unsupported shapes); :func:`unsupported_shapes`
-lists them and the report's :attr:`FastReport.fallback_shapes` / ``notes`` say which ran where.
+lists them and the report's ``fallback_shapes`` / ``notes`` say which ran where.
 
 Literal identity: Oxigraph hands plain literals back as ``"x"^^xsd:string`` and stores numbers,
 dates … in canonical form (``"01"^^xsd:integer`` comes back ``"1"``). Results are converted back
@@ -46,28 +46,24 @@ import logging
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from diplograph.compat import shacl_datatype_ok
 from diplograph.namespaces import SH
-from diplograph.validate import ValidationReport, ValidationResult, count_shapes
-from diplograph.working_store import (
-    add_to_store,
-    canonical_literals,
-    from_ox,
-    store_of_graphs,
-)
+from diplograph.store import WorkingStore, canonical_literals
+from diplograph.terms import sparql
+from diplograph.validation.pyshacl_engine import PyshaclValidator
+from diplograph.validation.report import ValidationReport, ValidationResult, count_shapes, report_graph
 
 __all__ = [
     "SUPPORTED_PARAMETERS",
-    "FastReport",
+    "FastValidator",
+    "unsupported_reasons",
     "unsupported_shapes",
-    "validate_fast",
 ]
 
 # --- what is compiled ----------------------------------------------------------
@@ -82,7 +78,7 @@ _PROPERTY_ONLY = (
     SH.minCount, SH.maxCount, SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape,
     SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.sparql,
 )
-#: Constraint parameters :func:`validate_fast` compiles to SPARQL.
+#: Constraint parameters :class:`FastValidator` compiles to SPARQL.
 SUPPORTED_PARAMETERS: frozenset[URIRef] = frozenset((*_VALUE_PARAMS, *_PROPERTY_ONLY, SH.hasValue, SH.property))
 # Parameters that are not constraints (ignored) and parameters known to be constraints.
 _NON_CONSTRAINT = frozenset(
@@ -125,24 +121,11 @@ class Unsupported(Exception):
     """A constraint this compiler does not translate (the shape falls back to pyshacl)."""
 
 
-@dataclass(frozen=True)
-class FastReport(ValidationReport):
-    """A :class:`~diplograph.validate.ValidationReport` with what the fast engine did.
-
-    ``fallback_shapes`` are the top-level shapes pyshacl validated (see :func:`unsupported_shapes`),
-    ``notes`` say so in words; ``seconds`` maps "load", "sparql" and "fallback" to their times.
-    """
-
-    fallback_shapes: tuple[Node, ...] = ()
-    notes: tuple[str, ...] = ()
-    seconds: dict[str, float] = field(default_factory=dict, compare=False)
-
-
 def _sparql(node: Node) -> str:
-    """An rdflib term in SPARQL syntax (blank nodes are not allowed: callers avoid them)."""
+    """An rdflib term in SPARQL syntax (a blank node is no constant: the shape is handed over)."""
     if isinstance(node, BNode):
         raise Unsupported(f"blank node {node} as a constant")
-    return node.n3()
+    return sparql(node)
 
 
 # --- reading the shapes graph -----------------------------------------------------
@@ -207,7 +190,7 @@ def _shape_closure(shapes: Graph, node: Node) -> set[Node]:
 class _Compiler:
     """Turns shapes into SPARQL over a store holding data + ontology."""
 
-    def __init__(self, shapes: Graph, subclasses: dict[str, set[str]], bad: list[ox.Literal]) -> None:
+    def __init__(self, shapes: Graph, subclasses: dict[str, set[str]], bad: list[Literal]) -> None:
         self.shapes = shapes
         self.subclasses = subclasses
         self.bad = bad
@@ -255,7 +238,7 @@ class _Compiler:
         """A group pattern binding ``this`` to each focus node of ``shape``.
 
         Not wrapped in ``SELECT DISTINCT``: a node reached twice (typed with two target classes)
-        only repeats result rows, which :func:`validate_fast` removes, and the sub-select's
+        only repeats result rows, which :class:`FastValidator` removes, and the sub-select's
         de-duplication cost more than the rows it saved.
         """
         g = self.shapes
@@ -327,9 +310,9 @@ class _Compiler:
         if dt == RDFS.Literal:
             return f"isLiteral({v})"
         test = f"(isLiteral({v}) && datatype({v}) = {_sparql(dt)}"
-        bad = [b for b in self.bad if b.datatype.value == str(dt)]
+        bad = [b for b in self.bad if b.datatype == dt]
         if bad:
-            test += " && !(" + " || ".join(f"sameTerm({v}, {b})" for b in bad) + ")"
+            test += " && !(" + " || ".join(f"sameTerm({v}, {sparql(b)})" for b in bad) + ")"
         return test + ")"
 
     def conforms(self, shape: Node, v: str) -> str:
@@ -517,7 +500,7 @@ def _node_kind(kind: Node, v: str) -> str:
 
 
 def unsupported_shapes(shapes: Graph) -> list[Node]:
-    """Top-level shapes (with a target) that :func:`validate_fast` hands to pyshacl, each with a reason.
+    """Top-level shapes (with a target) that :class:`FastValidator` hands to pyshacl, each with a reason.
 
     Returns the shape nodes, sorted; :func:`unsupported_reasons` gives why.
     """
@@ -556,60 +539,65 @@ def _compile_shape(compiler: _Compiler, shape: Node) -> list[tuple]:
     return plans
 
 
-def validate_fast(data: Graph | ox.Store, shapes: Graph, ontology: Graph | None = None) -> FastReport:
-    """Validate ``data`` against ``shapes`` with SPARQL on Oxigraph; same results as pyshacl.
+class FastValidator:
+    """SHACL compiled to SPARQL and answered by Oxigraph; shapes it cannot compile go to pyshacl."""
 
-    ``data`` is a plain rdflib ``Graph`` (copied with ``ontology`` into a new Oxigraph store) or a
-    working store (:mod:`diplograph.working_store`) whose default graph holds the data; the
-    ontology is then added to it. The ontology is read with the data (as pyshacl's
-    ``ont_graph`` is mixed in), so ``sh:targetClass`` and ``sh:class`` see ``rdfs:subClassOf``.
-    Shapes the compiler cannot translate are validated by pyshacl, one shapes graph holding just
-    them (see :func:`unsupported_shapes`). An rdflib ``data`` graph, ``shapes`` and ``ontology``
-    are not changed.
-    """
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    if isinstance(data, ox.Store):
-        store, originals = data, _Originals()
-        add_to_store(store, ontology)
-    else:
-        store, originals = store_of_graphs(data, ontology), _Originals(data, ontology)
-    seconds["load"] = time.perf_counter() - started
+    name = "fast"
 
-    started = time.perf_counter()
-    compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
-    found: dict[ValidationResult, None] = {}  # a focus node of two target classes is found twice
-    fallback: dict[Node, str] = {}
-    for shape in _top_level(shapes):
-        try:
-            plans = _compile_shape(compiler, shape)
-        except Unsupported as exc:
-            fallback[shape] = str(exc)
-            continue
-        for kind, node, query, extra in plans:
-            found.update(dict.fromkeys(_run(store, shapes, kind, node, query, extra, originals)))
-    results = list(found)
-    seconds["sparql"] = time.perf_counter() - started
+    def validate(self, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
+        """Validate ``data`` against ``shapes`` with SPARQL on Oxigraph; same results as pyshacl.
 
-    notes = []
-    if fallback:
+        ``data`` is a plain rdflib ``Graph`` (copied with ``ontology`` into a new working store) or
+        a :class:`~diplograph.store.WorkingStore` whose default graph holds the data; the ontology
+        is then added to it. The ontology is read with the data (as pyshacl's ``ont_graph`` is
+        mixed in), so ``sh:targetClass`` and ``sh:class`` see ``rdfs:subClassOf``. Shapes the
+        compiler cannot translate are validated by pyshacl, one shapes graph holding just them
+        (see :func:`unsupported_shapes`). An rdflib ``data`` graph, ``shapes`` and ``ontology``
+        are not changed.
+        """
+        seconds: dict[str, float] = {}
         started = time.perf_counter()
-        if isinstance(data, ox.Store):
-            data = _to_rdflib(store)
-        results.extend(_fallback(data, shapes, ontology, list(fallback)))
-        seconds["fallback"] = time.perf_counter() - started
-        for shape, reason in sorted(fallback.items(), key=lambda kv: str(kv[0])):
-            notes.append(f"{_short(shape)} validated by pyshacl: {reason}")
-    results.sort(key=ValidationResult.sort_key)
-    report = FastReport(
-        conforms=not any(r.severity == "Violation" for r in results),
-        results=tuple(results),
-        shapes_checked=count_shapes(shapes),
-        fallback_shapes=tuple(sorted(fallback, key=str)),
-        notes=tuple(notes),
-        seconds=seconds,
-    )
-    return dataclasses.replace(report, report_graph=_report_graph(report))
+        if isinstance(data, WorkingStore):
+            store, originals = data, _Originals()
+            store.add_graph(ontology)
+        else:
+            store, originals = WorkingStore.of_graphs(data, ontology), _Originals(data, ontology)
+        seconds["load"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
+        found: dict[ValidationResult, None] = {}  # a focus node of two target classes is found twice
+        fallback: dict[Node, str] = {}
+        for shape in _top_level(shapes):
+            try:
+                plans = _compile_shape(compiler, shape)
+            except Unsupported as exc:
+                fallback[shape] = str(exc)
+                continue
+            for kind, node, query, extra in plans:
+                found.update(dict.fromkeys(_run(store, shapes, kind, node, query, extra, originals)))
+        results = list(found)
+        seconds["sparql"] = time.perf_counter() - started
+
+        notes = []
+        if fallback:
+            started = time.perf_counter()
+            rdflib_data = store.to_graph() if isinstance(data, WorkingStore) else data
+            results.extend(_fallback(rdflib_data, shapes, ontology, list(fallback)))
+            seconds["fallback"] = time.perf_counter() - started
+            for shape, reason in sorted(fallback.items(), key=lambda kv: str(kv[0])):
+                notes.append(f"{_short(shape)} validated by pyshacl: {reason}")
+        results.sort(key=ValidationResult.sort_key)
+        report = ValidationReport(
+            conforms=not any(r.severity == "Violation" for r in results),
+            results=tuple(results),
+            shapes_checked=count_shapes(shapes),
+            engine="fast",
+            fallback_shapes=tuple(sorted(fallback, key=str)),
+            notes=tuple(notes),
+            seconds=seconds,
+        )
+        return dataclasses.replace(report, report_graph=report_graph(report))
 
 
 # --- running -----------------------------------------------------------------------
@@ -619,18 +607,18 @@ def _short(node: Node) -> str:
     return str(node).replace("https://w3id.org/diplograph/ns#", "dg:")
 
 
-def _subclasses(store: ox.Store) -> dict[str, set[str]]:
+def _subclasses(store: WorkingStore) -> dict[str, set[str]]:
     """For each class, every class below it (reflexive-transitive rdfs:subClassOf in data + ontology)."""
     down: dict[str, set[str]] = {}
-    for row in store.query(f"SELECT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}"):
+    for row in store.select(f"SELECT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}"):
         sub, sup = row["sub"], row["sup"]
-        if isinstance(sub, (ox.NamedNode,)) and isinstance(sup, ox.NamedNode):
-            down.setdefault(sup.value, set()).add(sub.value)
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            down.setdefault(str(sup), set()).add(str(sub))
     below = lambda n: down.get(n, ())  # noqa: E731
     return {cls: {s for sub in subs for s in _walk(sub, below)} for cls, subs in down.items()}
 
 
-def _bad_literals(store: ox.Store, shapes: Graph) -> list[ox.Literal]:
+def _bad_literals(store: WorkingStore, shapes: Graph) -> list[Literal]:
     """Literals of a datatype some ``sh:datatype`` names that pyshacl counts as not matching it (ill-typed)."""
     datatypes = {str(d) for d in shapes.objects(None, SH.datatype) if isinstance(d, URIRef)} - _NO_CHECK
     if not datatypes:
@@ -642,21 +630,18 @@ def _bad_literals(store: ox.Store, shapes: Graph) -> list[ox.Literal]:
     else:  # only the values sh:datatype is checked on can matter: a few predicates, not every triple
         pattern = " UNION ".join(f"{{ ?s <{p}> ?o }}" for p in sorted(predicates)) or "FILTER(false)"
     query = f"SELECT DISTINCT ?o WHERE {{ {pattern} FILTER(isLiteral(?o) && datatype(?o) IN ({values})) }}"
-    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
-
     bad = []
     quiet = logging.getLogger("rdflib.term")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every ill-typed literal it builds
     try:
-        for row in store.query(query):
+        for row in store.select(query):
             lit = row["o"]
-            surely = _SURELY_OK.get(lit.datatype.value)
-            if surely is not None and surely.fullmatch(lit.value):
+            surely = _SURELY_OK.get(str(lit.datatype))
+            if surely is not None and surely.fullmatch(str(lit)):
                 continue
-            rdf_lit = Literal(lit.value, datatype=URIRef(lit.datatype.value))
-            ill = getattr(rdf_lit, "ill_typed", None) is True
-            if ill or not DatatypeConstraintComponent._assert_actual_datatype(None, rdf_lit, rdf_lit.datatype):
+            ill = getattr(lit, "ill_typed", None) is True
+            if ill or not shacl_datatype_ok(lit, lit.datatype):
                 bad.append(lit)
     finally:
         quiet.setLevel(level)
@@ -757,7 +742,7 @@ def _generic(name: str, shapes: Graph, node: Node) -> str:
     return f"{name} constraint of {_short(node)} not satisfied"
 
 
-def _run(store: ox.Store, shapes, kind, node, query, extra, originals: _Originals) -> list[ValidationResult]:
+def _run(store: WorkingStore, shapes, kind, node, query, extra, originals: _Originals) -> list[ValidationResult]:
     results = []
     severity = _severity(shapes, node)
     message = _messages(shapes, node)
@@ -774,22 +759,21 @@ def _run(store: ox.Store, shapes, kind, node, query, extra, originals: _Original
         )
 
     if query:
-        for row in store.query(query):
-            name = row["c"].value.split("#")[0]
-            focus = from_ox(row["this"])
-            v = row["v"] if kind == "property" else row["this"]
+        for row in store.select(query):
+            name = str(row["c"]).split("#")[0]
+            focus = row["this"]
             if name in _NO_VALUE:
                 value = None
             elif kind == "node":
                 value = focus
             else:
-                value = from_ox(v) if v is not None else None
+                value = row["v"]
             results.append(result(focus, value, name))
     for item in extra:
         if item[0] == "pairs":
             _, name, q = item
-            for row in store.query(q):
-                focus, v, o = from_ox(row["this"]), from_ox(row["v"]), from_ox(row["o"])
+            for row in store.select(q):
+                focus, v, o = row["this"], row["v"], row["o"]
                 if preds:
                     v = originals.value(focus, originals.values(focus, preds), v)
                 if not _pair_ok(v, o, strict=(name == "lessThan")):
@@ -799,9 +783,9 @@ def _run(store: ox.Store, shapes, kind, node, query, extra, originals: _Original
             if not q:
                 continue
             own = _messages(shapes, constraint)
-            for row in store.query(q):
-                focus = from_ox(row["this"])
-                value = from_ox(row["value"]) if row["value"] is not None else None
+            for row in store.select(q):
+                focus = row["this"]
+                value = row.get("value")
                 r = result(focus, value, "sparql")
                 if own:
                     r = dataclasses.replace(r, message="; ".join(sorted({*r.message.split("; "), own})))
@@ -830,8 +814,6 @@ def _pair_ok(value: Node, other: Node, strict: bool) -> bool:
 
 def _fallback(data: Graph, shapes: Graph, ontology: Graph | None, shape_nodes: list[Node]) -> list[ValidationResult]:
     """Validate ``shape_nodes`` (top-level shapes) with pyshacl, with a shapes graph holding only them."""
-    from diplograph.validate import validate_graph
-
     wanted: set[Node] = set()
     sub = Graph()
     for shape in shape_nodes:
@@ -847,37 +829,5 @@ def _fallback(data: Graph, shapes: Graph, ontology: Graph | None, shape_nodes: l
             sub.add((s, p, o))
             if isinstance(o, BNode):
                 todo.append(o)
-    report = validate_graph(data, sub, ontology)
+    report = PyshaclValidator().validate(data, sub, ontology)
     return [r for r in report.results if r.source_shape in wanted]
-
-
-def _to_rdflib(store: ox.Store) -> Graph:
-    """The default graph of ``store`` as a plain rdflib ``Graph`` (for the pyshacl fallback)."""
-    graph = Graph()
-    graph += ((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
-              for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return graph
-
-
-def _report_graph(report: ValidationReport) -> Graph:
-    """A ``sh:ValidationReport`` graph for the results (as pyshacl writes one)."""
-    g = Graph()
-    g.bind("sh", SH)
-    root = BNode()
-    g.add((root, RDF.type, SH.ValidationReport))
-    g.add((root, SH.conforms, Literal(report.conforms)))
-    for r in report.results:
-        node = BNode()
-        g.add((root, SH.result, node))
-        g.add((node, RDF.type, SH.ValidationResult))
-        g.add((node, SH.focusNode, r.focus_node))
-        if r.path is not None:
-            g.add((node, SH.resultPath, r.path))
-        if r.value is not None:
-            g.add((node, SH.value, r.value))
-        g.add((node, SH.resultMessage, Literal(r.message)))
-        g.add((node, SH.resultSeverity, SH[r.severity]))
-        g.add((node, SH.sourceShape, r.source_shape))
-        if r.constraint_component is not None:
-            g.add((node, SH.sourceConstraintComponent, r.constraint_component))
-    return g

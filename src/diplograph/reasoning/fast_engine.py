@@ -1,13 +1,13 @@
 """OWL-RL for the ontology's axioms as SPARQL UPDATE rules on Oxigraph: the fast reasoning engine.
 
-:func:`infer_fast` returns the same :class:`~diplograph.infer.InferenceResult` as
-:func:`diplograph.infer.infer` (owlrl, the reference engine) with the same noise filtering: after
+:class:`FastReasoner` returns the same :class:`~diplograph.reasoning.result.InferenceResult` as
+:class:`~diplograph.reasoning.owlrl_engine.OwlrlReasoner` (owlrl, the reference engine) with the same noise filtering: after
 removing owlrl's noise, the set of kept triples is identical (tests/test_fast_engines.py checks
 this on the seed and on generated graphs).
 
 How: the asserted data sits in the default graph of a *working store*
-(:mod:`diplograph.working_store`; rdflib graphs are copied into a new one), and the ontology
-(without ``owl:hasKey``, as :func:`~diplograph.infer.infer` does) is added to it. The schema is read from the store and
+(:class:`diplograph.store.WorkingStore`; rdflib graphs are copied into a new one), and the ontology
+(without ``owl:hasKey``, as the reference engine does) is added to it. The schema is read from the store and
 closed in Python (``rdfs:subClassOf`` / ``rdfs:subPropertyOf`` transitivity,
 ``owl:equivalentClass`` / ``owl:equivalentProperty`` as two-way subsumption), and one SPARQL
 ``INSERT … WHERE`` is generated per OWL 2 RL rule, with the axioms it needs as a ``VALUES`` table:
@@ -32,17 +32,17 @@ every triple; later rounds are *semi-naive*: a rule only looks for conclusions w
 premise in the previous round's graph, since any other conclusion has been drawn already (at 1M
 triples this cut the rounds after the first from 8 s to under 1 s). At the end the round graphs
 hold exactly the triples that were not asserted; they are read out and dropped, and pass through the same noise filter as owlrl's
-output (:data:`diplograph.infer.DROP_REASONS`). Rules whose conclusion is always noise (schema
+output (:data:`diplograph.reasoning.result.DROP_REASONS`). Rules whose conclusion is always noise (schema
 rules scm-*, ``rdf:type owl:Thing``, reflexive ``owl:sameAs``, triples about literals) are not run.
-The input pruning of :func:`~diplograph.infer.infer` only matters for ``owl:sameAs`` replacement
+The input pruning of the reference engine only matters for ``owl:sameAs`` replacement
 (eq-rep-*), which therefore only copies the triples owlrl would have been given.
 
 Not compiled (:func:`unsupported_axioms` lists any the ontology uses): class expressions that
 OWL 2 RL reasons with (``owl:someValuesFrom``, ``owl:allValuesFrom``, ``owl:hasValue``,
 ``owl:intersectionOf``, ``owl:unionOf``, ``owl:oneOf``, ``owl:maxCardinality``,
 ``owl:maxQualifiedCardinality``) and ``owl:hasKey`` (withheld from owlrl as well).
-The diplograph ontology uses none of them; :func:`infer_fast` raises
-:class:`~diplograph.errors.UsageError` rather than give a different answer.
+The diplograph ontology uses none of them; :meth:`FastReasoner.infer` raises
+:class:`~diplograph.errors.UnsupportedAxiomError` rather than give a different answer.
 """
 
 from __future__ import annotations
@@ -50,20 +50,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from diplograph.errors import UsageError
-from diplograph.infer import InferenceResult, _mentioned_terms, keep_worth_storing
-from diplograph.working_store import (
-    add_to_store,
-    canonical_literals,
-    from_ox,
-    store_of_graphs,
-)
+from diplograph.errors import UnsupportedAxiomError
+from diplograph.reasoning.result import InferenceResult, keep_worth_storing, mentioned_terms
+from diplograph.store import WorkingStore, canonical_literals
+from diplograph.terms import sparql
 
-__all__ = ["UNSUPPORTED_AXIOMS", "infer_fast", "rules", "unsupported_axioms"]
+__all__ = ["UNSUPPORTED_AXIOMS", "FastReasoner", "rules", "unsupported_axioms"]
 
 #: OWL terms whose OWL 2 RL rules are not compiled.
 UNSUPPORTED_AXIOMS: tuple[URIRef, ...] = (
@@ -88,12 +83,12 @@ def unsupported_axioms(ontology: Graph) -> list[URIRef]:
 # --- the schema -----------------------------------------------------------------------
 
 
-def _pairs(store: ox.Store, predicate: URIRef) -> list[tuple]:
-    return [(row["s"], row["o"]) for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")]
+def _pairs(store: WorkingStore, predicate: URIRef) -> list[tuple]:
+    return [(row["s"], row["o"]) for row in store.select(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")]
 
 
-def _typed(store: ox.Store, cls: URIRef) -> list:
-    return [row["s"] for row in store.query(f"SELECT ?s WHERE {{ ?s {_TYPE} <{cls}> }}")]
+def _typed(store: WorkingStore, cls: URIRef) -> list:
+    return [row["s"] for row in store.select(f"SELECT ?s WHERE {{ ?s {_TYPE} <{cls}> }}")]
 
 
 def _closure(edges: list[tuple]) -> dict:
@@ -116,18 +111,17 @@ def _closure(edges: list[tuple]) -> dict:
 
 
 def _iri(term) -> bool:
-    return isinstance(term, ox.NamedNode)
+    return isinstance(term, URIRef)
 
 
-def _list_members(store: ox.Store, head) -> list:
+def _list_members(store: WorkingStore, head) -> list:
     items = []
-    while head != ox.NamedNode(str(RDF.nil)):
-        first = list(store.quads_for_pattern(head, ox.NamedNode(str(RDF.first)), None))
-        rest = list(store.quads_for_pattern(head, ox.NamedNode(str(RDF.rest)), None))
+    while head != RDF.nil:
+        first, rest = store.objects(head, RDF.first), store.objects(head, RDF.rest)
         if not first or not rest:
             return []
-        items.append(first[0].object)
-        head = rest[0].object
+        items.append(first[0])
+        head = rest[0]
     return items
 
 
@@ -149,7 +143,7 @@ class Rule:
     table: str = ""
     always_full: bool = False
 
-    def update(self, into: ox.NamedNode, delta: ox.NamedNode | None = None) -> str:
+    def update(self, into: str, delta: str | None = None) -> str:
         """Insert the new conclusions into the default graph and the graph ``into``.
 
         With ``delta``, only conclusions with a premise in the named graph ``delta``.
@@ -168,12 +162,12 @@ class Rule:
         )
 
 
-def _round_graph(number: int) -> ox.NamedNode:
-    """The named graph holding what round ``number`` concluded."""
-    return ox.NamedNode(f"{_ROUNDS}{number}")
+def _round_graph(number: int) -> str:
+    """The named graph holding what round ``number`` concluded, in SPARQL syntax."""
+    return f"<{_ROUNDS}{number}>"
 
 
-def rules(store: ox.Store) -> dict[str, Rule]:
+def rules(store: WorkingStore) -> dict[str, Rule]:
     """The SPARQL UPDATE rules for the axioms in ``store`` (name -> rule), sameAs rules excluded."""
     sub_class = _closure(
         _pairs(store, RDFS.subClassOf)
@@ -187,7 +181,7 @@ def rules(store: ox.Store) -> dict[str, Rule]:
     out: dict[str, Rule] = {}
 
     def values(rows) -> str:
-        return " ".join("(" + " ".join(str(t) for t in row) + ")" for row in sorted(rows, key=str))
+        return " ".join("(" + " ".join(sparql(t) for t in row) + ")" for row in sorted(rows, key=str))
 
     def add(name: str, variables: str, rows, head: str, premises: str, condition: str = "") -> None:
         """A rule applying the axioms ``rows`` (one tuple of ``variables`` each)."""
@@ -216,8 +210,8 @@ def rules(store: ox.Store) -> dict[str, Rule]:
         if not chain or not all(_iri(p) for p in chain) or not _iri(prop):
             continue
         names = [f"?v{i}" for i in range(len(chain) + 1)]
-        premises = tuple(f"{names[i]} {p} {names[i + 1]} ." for i, p in enumerate(chain))
-        chains[f"prp-spo2-{n}"] = Rule(f"?v0 {prop} {names[-1]} .", premises)
+        premises = tuple(f"{names[i]} {sparql(p)} {names[i + 1]} ." for i, p in enumerate(chain))
+        chains[f"prp-spo2-{n}"] = Rule(f"?v0 {sparql(prop)} {names[-1]} .", premises)
     first = [k for k in out if k in ("prp-inv", "prp-symp", "prp-trp")]
     return {**{k: out[k] for k in first}, **chains, **{k: v for k, v in out.items() if k not in first}}
 
@@ -241,116 +235,110 @@ def _same_as_rules(relevant: tuple[set, set], literal_pairs: list[tuple]) -> dic
         "eq-rep-o": Rule("?s ?p ?o2 .", (f"?o {_SAME} ?o2 .", "?s ?p ?o ."), f"FILTER({usable})"),
     }
     if literal_pairs:
-        rows = " ".join(f"({a} {b})" for a, b in literal_pairs)
+        rows = " ".join(f"({sparql(a)} {sparql(b)})" for a, b in literal_pairs)
         out["eq-rep-o-literal"] = Rule(
             "?s ?p ?o2 .", ("?s ?p ?o .",), f"FILTER({usable})", f"VALUES (?o ?o2) {{ {rows} }}", always_full=True
         )
     return out
 
 
-def _literal_same_as(store: ox.Store) -> list[tuple]:
+def _literal_same_as(store: WorkingStore) -> list[tuple]:
     """Pairs of different literals a functional property equates (owlrl's ``"a" owl:sameAs "b"``), both ways."""
     props = [p for p in _typed(store, OWL.FunctionalProperty) if _iri(p)]
     pairs = set()
     for p in props:
-        query = f"SELECT DISTINCT ?a ?b WHERE {{ ?x {p} ?a . ?x {p} ?b . FILTER(isLiteral(?a) && !sameTerm(?a, ?b)) }}"
-        for row in store.query(query):
+        query = (f"SELECT DISTINCT ?a ?b WHERE {{ ?x {sparql(p)} ?a . ?x {sparql(p)} ?b . "
+                 "FILTER(isLiteral(?a) && !sameTerm(?a, ?b)) }")
+        for row in store.select(query):
             pairs.add((row["a"], row["b"]))
     closed = _closure(list(pairs))  # eq-trans among literals
     return [(a, b) for a, bs in closed.items() for b in bs]
 
 
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(store.query(query))
-
-
 # --- the engine ---------------------------------------------------------------------
 
 
-def infer_fast(asserted: Graph | ox.Store, ontology: Graph) -> InferenceResult:
-    """Reason like :func:`diplograph.infer.infer` with SPARQL rules on Oxigraph; same kept triples.
+class FastReasoner:
+    """The ontology's OWL 2 RL rules as SPARQL updates on Oxigraph: the reference engine's kept triples, faster."""
 
-    ``asserted`` is a plain rdflib ``Graph`` (copied into a new Oxigraph store; not changed) or a
-    working store (:mod:`diplograph.working_store`) whose default graph holds the data: the
-    ontology and the conclusions are then added to it. ``ontology`` is a plain rdflib ``Graph``.
-    ``counts`` has the same keys as owlrl's result; ``produced`` counts what the rules derived
-    (owlrl also derives the noise these rules never produce, so its ``produced`` is larger).
-    ``engine`` is ``"fast"``. Raises :class:`~diplograph.errors.UsageError` if the ontology uses
-    an axiom the rules do not cover (:func:`unsupported_axioms`).
-    """
-    started = time.perf_counter()
-    schema = Graph()
-    schema += (t for t in ontology if t[1] != OWL.hasKey)
-    missing = unsupported_axioms(schema)
-    if missing:
-        raise UsageError(
-            "the fast reasoner does not compile " + ", ".join(str(m) for m in missing)
-            + "; use the reference engine (owlrl)"
+    name = "fast"
+
+    def infer(self, data: Graph | WorkingStore, ontology: Graph) -> InferenceResult:
+        """Reason like the reference engine on ``data``; same kept triples.
+
+        ``data`` is a plain rdflib ``Graph`` (copied into a new working store; not changed) or a
+        :class:`~diplograph.store.WorkingStore` whose default graph holds the data: the ontology
+        and the conclusions are then added to it. ``counts`` has the same keys as owlrl's result;
+        ``produced`` counts what the rules derived (owlrl also derives the noise these rules never
+        produce, so its ``produced`` is larger). Raises
+        :class:`~diplograph.errors.UnsupportedAxiomError` if the ontology uses an axiom the rules do
+        not cover (:func:`unsupported_axioms`).
+        """
+        started = time.perf_counter()
+        schema = Graph()
+        schema += (t for t in ontology if t[1] != OWL.hasKey)
+        missing = unsupported_axioms(schema)
+        if missing:
+            raise UnsupportedAxiomError("fast", tuple(missing))
+        if isinstance(data, WorkingStore):
+            store, given = data, len(data)
+            store.add_graph(schema)
+        else:
+            store, given = WorkingStore.of_graphs(data, schema), len(data)
+        round_number = _run_to_fixpoint(store, rules(store), schema, data)
+        triples = [t for n in range(1, round_number + 1) for t in store.triples(f"{_ROUNDS}{n}")]
+        store.update(" ; ".join(f"DROP SILENT GRAPH {_round_graph(n)}" for n in range(1, round_number + 1)))
+        if isinstance(data, Graph):
+            triples = _restore_literals(triples, data)
+            # Only triples not in the store's asserted data were recorded; rdflib tells "x" and
+            # "x"^^xsd:string (and "01"/"1") apart where Oxigraph does not, so literals are checked again.
+            triples = [t for t in triples if not (isinstance(t[2], Literal) and t in data)]
+        return keep_worth_storing(
+            (t for t in triples if not (isinstance(t[2], Literal) and t in ontology)),
+            ontology,
+            engine="fast",
+            started=started,
+            asserted=given + len(ontology),
+            reasoner_input=given + len(schema),
         )
-    if isinstance(asserted, ox.Store):
-        store, given = asserted, len(asserted)
-        add_to_store(store, schema)
-    else:
-        store, given = store_of_graphs(asserted, schema), len(asserted)
-    compiled = rules(store)
+
+
+def _run_to_fixpoint(store: WorkingStore, compiled: dict[str, Rule], schema: Graph, data) -> int:
+    """Run the rules in rounds until one adds nothing; the number of the last round."""
     relevant = None
     ran: set[str] = set()  # rules that have run once on every triple
     round_number = 0
     for round_number in range(1, MAX_ROUNDS + 1):
         todo = dict(compiled)
-        if _ask(store, f"ASK {{ ?x {_SAME} ?y }}") or _literal_pairs_exist(store):
-            if relevant is None:  # the input owlrl would have been given, see infer._relevant
-                relevant = _mentioned_terms(schema, _builtin_part(asserted, store))
+        if store.ask(f"ASK {{ ?x {_SAME} ?y }}") or _literal_pairs_exist(store):
+            if relevant is None:  # the input owlrl would have been given, see result.relevant
+                relevant = mentioned_terms(schema, _builtin_part(data, store))
             todo.update(_same_as_rules(relevant, _literal_same_as(store)))
         into, previous = _round_graph(round_number), _round_graph(round_number - 1)
         for name, rule in todo.items():
             store.update(rule.update(into, previous if name in ran else None))
             ran.add(name)
-        if not _ask(store, f"ASK {{ GRAPH {into} {{ ?s ?p ?o }} }}"):
+        if not store.ask(f"ASK {{ GRAPH {into} {{ ?s ?p ?o }} }}"):
             break
-
-    cache: dict = {}
-
-    def term(t):
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = from_ox(t)
-        return found
-
-    triples = [(term(q.subject), term(q.predicate), term(q.object))
-               for n in range(1, round_number + 1) for q in store.quads_for_pattern(None, None, None, _round_graph(n))]
-    store.update(" ; ".join(f"DROP SILENT GRAPH {_round_graph(n)}" for n in range(1, round_number + 1)))
-    if isinstance(asserted, Graph):
-        triples = _restore_literals(triples, asserted)
-        # Only triples not in the store's asserted data were recorded; rdflib tells "x" and
-        # "x"^^xsd:string (and "01"/"1") apart where Oxigraph does not, so literals are checked again.
-        triples = [t for t in triples if not (isinstance(t[2], Literal) and t in asserted)]
-    return keep_worth_storing(
-        (t for t in triples if not (isinstance(t[2], Literal) and t in ontology)),
-        ontology,
-        engine="fast",
-        started=started,
-        asserted=given + len(ontology),
-        reasoner_input=given + len(schema),
-    )
+    return round_number
 
 
-def _builtin_part(asserted: Graph | ox.Store, store: ox.Store) -> Graph:
-    """The asserted triples :func:`~diplograph.infer._mentioned_terms` reads: those about RDF/RDFS/OWL terms."""
+def _builtin_part(asserted: Graph | WorkingStore, store: WorkingStore) -> Graph:
+    """The asserted triples :func:`~diplograph.reasoning.result.mentioned_terms` reads: those about RDF/RDFS/OWL terms."""
     if isinstance(asserted, Graph):
         return asserted
     builtin = " || ".join(f'STRSTARTS(STR(?{v}), "{ns}")' for v in ("p",) for ns in (RDF, RDFS, OWL, XSD))
     builtin_o = builtin.replace("?p", "?o")
     query = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(({builtin}) && (?p != {_TYPE} || {builtin_o})) }}"
     graph = Graph()
-    graph += ((from_ox(r["s"]), from_ox(r["p"]), from_ox(r["o"])) for r in store.query(query))
+    graph += ((r["s"], r["p"], r["o"]) for r in store.select(query))
     return graph
 
 
-def _literal_pairs_exist(store: ox.Store) -> bool:
-    props = [p for p in _typed(store, OWL.FunctionalProperty) if _iri(p)]
+def _literal_pairs_exist(store: WorkingStore) -> bool:
+    props = [sparql(p) for p in _typed(store, OWL.FunctionalProperty) if _iri(p)]
     return any(
-        _ask(store, f"ASK {{ ?x {p} ?a . ?x {p} ?b . FILTER(isLiteral(?a) && !sameTerm(?a, ?b)) }}") for p in props
+        store.ask(f"ASK {{ ?x {p} ?a . ?x {p} ?b . FILTER(isLiteral(?a) && !sameTerm(?a, ?b)) }}") for p in props
     )
 
 

@@ -1,0 +1,62 @@
+"""How the command line words the library's errors: the only place errors become sentences with options.
+
+The library raises typed errors carrying the facts (a path, a parameter, a store kind); the same
+error can come from different commands, so only here, knowing the command line's option names,
+is it said which option to use. Anything not listed is shown as the error itself words it.
+"""
+
+from __future__ import annotations
+
+from diplograph.errors import (
+    BadValueError,
+    DiplographError,
+    MissingGraphsError,
+    OutputExistsError,
+    StoreChoiceError,
+    StoreLocationError,
+    UnknownEngineError,
+    UnsupportedAxiomError,
+)
+
+__all__ = ["OPTION_OF", "problems"]
+
+#: Library parameter -> the command-line option that sets it.
+OPTION_OF: dict[str, str] = {
+    "until": "--until",
+    "radius": "--radius",
+    "source_title": "--source-title",
+    "source_url": "--source-url",
+    "bind": "--bind",
+    "timeout": "--timeout",
+    "db": "--db",
+    "endpoint": "--endpoint",
+}
+
+
+def problems(err: DiplographError) -> tuple[str, ...]:
+    """One line per problem of ``err``, in the command line's words."""
+    if isinstance(err, StoreChoiceError):
+        return (_store_choice(err),)
+    if isinstance(err, BadValueError):
+        return (f"{OPTION_OF.get(err.parameter, err.parameter)} {err.value!r}: {err.expected}",)
+    if isinstance(err, OutputExistsError):
+        return (f"{err}; pass --force to overwrite it",)
+    if isinstance(err, StoreLocationError) and err.in_use:
+        return (f"{err} (a running `diplograph serve`?); stop it, or query it through --endpoint",)
+    if isinstance(err, MissingGraphsError):
+        return (f"{err}; upload them with `diplograph push --endpoint {err.url}`",)
+    if isinstance(err, UnsupportedAxiomError):
+        return (f"{err}; use --engine reference",)
+    if isinstance(err, UnknownEngineError):
+        return (f"--engine {err.engine!r}: choose one of {', '.join(err.choices)}",)
+    return err.problems
+
+
+def _store_choice(err: StoreChoiceError) -> str:
+    if err.problem == "unknown-kind":
+        return f"--store {err.kind!r}: choose one of {', '.join(err.choices)}"
+    option = OPTION_OF.get(err.location or "", err.location)
+    if err.problem == "needs-location":
+        what = "PATH (a folder for the Oxigraph database)" if err.location == "db" else "URL (the SPARQL query service)"
+        return f"--store {err.kind} needs {option} {what}"
+    return f"{option} is only used with --store {'oxigraph' if err.location == 'db' else 'sparql'}, not --store {err.kind}"

@@ -1,0 +1,341 @@
+"""The project's dataset: the one function every command, the server and the push read it through.
+
+:func:`assemble` builds the dataset of a project on the chosen store:
+
+==============================  =====================================================
+``graph/ontology``              ``ontology/*.ttl``
+``graph/shapes``                ``ontology/shapes/*.ttl`` (not the ontology checks)
+``graph/reference/{stem}``      ``graphs/reference/*.ttl``
+``graph/source/{stem}``         every source graph (``graphs/*.ttl``, or the files asked
+                                for), entities reconciled by key across all of them and
+                                the reference graphs (:mod:`diplograph.merge`)
+``graph/meta``                  where each graph came from (file name, SHA-256, PROV)
+``graph/inferred``              with ``infer=True``: what the ontology's axioms add
+==============================  =====================================================
+
+So ``query``, ``stats``, ``summary``, ``viz``, ``validate``, ``infer``, ``build``, ``serve``
+and ``push`` all see the same entities and the same triples: two ways to load the data would
+mean two answers.
+
+Stores (:mod:`diplograph.store`):
+
+- in memory (``memory``, ``rdflib``): assembled on every run;
+- Oxigraph on disk (``oxigraph``): kept between runs. The folder's manifest
+  (``diplograph-manifest.json``) records the size and modification time of every input file;
+  while they are unchanged the stored graphs are used as they are (a merge is reconciled over
+  all its inputs, so one changed file means assembling again, not reloading that file alone).
+  ``graph/inferred`` is kept only while it was computed from the same inputs;
+- a SPARQL server (``sparql``): nothing is uploaded implicitly. The project is assembled in
+  memory to learn its graph names, and the server must hold every one (``diplograph push``
+  puts them there), else :class:`~diplograph.errors.MissingGraphsError`. With ``infer`` the
+  server's graphs are copied into memory and reasoned on there: reading never writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from diplograph import __version__
+from diplograph.errors import EmptyInputError, InputError, InputErrors, MissingGraphsError, display_path
+from diplograph.files import write_atomically
+from diplograph.iris import META_GRAPH, graph_iri
+from diplograph.loading import expand_paths, load_graph
+from diplograph.merge import MergeReport, merge_read, read_sources
+from diplograph.namespaces import GRAPH
+from diplograph.project import Project
+from diplograph.reasoning import InferenceResult, reason_over, store_inferred
+from diplograph.store import (
+    DEFAULT_STORE,
+    StoreSpec,
+    add_graph,
+    graph_names,
+    new_dataset,
+    plain_graph,
+    remove_graph,
+    store_spec,
+)
+from diplograph.terms import bind_prefixes
+
+__all__ = ["MANIFEST_FILE", "ProjectDataset", "add_inferred", "assemble", "reason"]
+
+#: Where an on-disk store records which inputs its graphs were assembled from.
+MANIFEST_FILE = "diplograph-manifest.json"
+_MANIFEST_VERSION = 2
+
+
+@dataclass
+class ProjectDataset:
+    """A project's assembled dataset and what it was made of.
+
+    ``graph_files`` maps each named graph to the file it was read from (the ontology and shapes
+    graphs: the one file, or their folder); ``merge`` is the reconciliation report;
+    ``with_inferred`` says whether ``graph/inferred`` is part of the dataset, and ``inference``
+    is what reasoning did when it ran in this call (None when an on-disk store already held it).
+    """
+
+    dataset: Dataset
+    spec: StoreSpec
+    graph_files: dict[URIRef, Path] = field(default_factory=dict)
+    merge: MergeReport | None = None
+    inference: InferenceResult | None = None
+    with_inferred: bool = False
+    #: The graphs queries are limited to, when the store holds others (else None: all of them).
+    query_graphs: list[URIRef] | None = None
+
+    @property
+    def store(self) -> str:
+        """The store kind (``"memory"``, …)."""
+        return self.spec.kind
+
+    def graphs_of_kind(self, kind: str) -> list[URIRef]:
+        """Names of the graphs of one kind (``"source"``, ``"reference"``, …) read from files, sorted."""
+        base = str(GRAPH[kind])
+        return sorted(n for n in self.graph_files if str(n) == base or str(n).startswith(base + "/"))
+
+    @property
+    def data_graphs(self) -> list[URIRef]:
+        """The graphs holding data about the world: sources first, then reference graphs."""
+        return self.graphs_of_kind("source") + self.graphs_of_kind("reference")
+
+    @property
+    def asserted_graphs(self) -> list[URIRef]:
+        """Every graph but ``graph/inferred``: what files and the merge assert."""
+        return [*self.graph_files, META_GRAPH]
+
+    def copy_to(self, store: str | StoreSpec = "memory") -> ProjectDataset:
+        """The same graphs (the :attr:`view`) copied into a new dataset on ``store``."""
+        dataset = new_dataset(store)
+        for name in self.view:
+            add_graph(dataset, name, plain_graph(self.dataset, [name]))
+        return dataclasses.replace(self, dataset=dataset, spec=store_spec(store), query_graphs=None)
+
+    @property
+    def view(self) -> list[URIRef]:
+        """The named graphs of this dataset: the asserted ones, and ``graph/inferred`` when asked for.
+
+        A query sees exactly these (an on-disk store may hold an inferred graph nobody asked for).
+        """
+        return self.asserted_graphs + ([graph_iri("inferred")] if self.with_inferred else [])
+
+
+def assemble(
+    project: Project,
+    files: Sequence[Path | str] | None = None,
+    *,
+    store: str | StoreSpec = DEFAULT_STORE,
+    infer: bool = False,
+    engine: str = "reference",
+    loaded_at: str | None = None,
+) -> ProjectDataset:
+    """Assemble ``project``'s dataset on ``store`` (see the module docstring).
+
+    ``files`` (files or folders, see :func:`~diplograph.loading.expand_paths`) are the source
+    graphs, default ``graphs/*.ttl``; reference files among them count as reference graphs.
+    ``infer`` adds ``graph/inferred`` computed with ``engine`` (``"reference"`` or ``"fast"``).
+    Every file is read before anything is raised, so all broken files are reported together
+    (:class:`~diplograph.errors.InputErrors`); zero source files is an
+    :class:`~diplograph.errors.EmptyInputError`.
+    """
+    spec = store_spec(store)
+    inputs = _Inputs.of(project, files)
+    if spec.kind == "sparql":
+        assembled = _assemble_remote(inputs, spec, loaded_at)
+    elif spec.kind == "oxigraph":
+        assembled = _assemble_on_disk(inputs, spec, loaded_at)
+    else:
+        assembled = _assemble_in(new_dataset(spec), inputs, spec, loaded_at)
+    if infer:
+        add_inferred(assembled, engine)
+    if spec.kind == "oxigraph" and set(graph_names(assembled.dataset)) - set(assembled.view):
+        assembled.query_graphs = assembled.view  # e.g. graph/inferred kept from an earlier `infer`
+    return assembled
+
+
+# --- the inputs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The files of one assembly: every problem finding them is raised together."""
+
+    ontology: tuple[Path, ...]
+    ontology_record: Path
+    shapes: tuple[Path, ...]
+    shapes_record: Path
+    reference: tuple[Path, ...]
+    sources: tuple[Path, ...]
+    problems: tuple[InputError, ...] = ()  # found while finding the files; reported with the rest
+
+    @classmethod
+    def of(cls, project: Project, files: Sequence[Path | str] | None) -> _Inputs:
+        errors: list[InputError] = []
+        for found, folder, what in ((project.ontology_files, project.ontology_dir, "*.ttl files (the ontology)"),
+                                    (project.shapes_files, project.shapes_dir, "*.ttl files (the SHACL shapes)")):
+            if not found:
+                errors.append(EmptyInputError(folder, f"folder holds no {what}"))
+        reference = tuple(project.reference_files)
+        taken = {p.resolve() for p in (*project.ontology_files, *reference)}
+        sources: list[Path] = []
+        if not files:
+            sources = list(project.source_files)
+            if not sources:
+                errors.append(EmptyInputError(project.graphs_dir, "folder holds no graph files (*.ttl)"))
+        else:
+            for item in files:  # one at a time, so that every bad argument is reported
+                try:
+                    sources.extend(p for p in expand_paths([item]) if p not in sources)
+                except InputError as exc:
+                    errors.append(exc)
+        sources = [p for p in sources if p.resolve() not in taken]  # `validate graphs/reference/x.ttl`
+        ontology, shapes = tuple(project.ontology_files), tuple(project.shapes_files)
+        return cls(
+            ontology=ontology,
+            ontology_record=ontology[0] if len(ontology) == 1 else project.ontology_dir,
+            shapes=shapes,
+            shapes_record=shapes[0] if len(shapes) == 1 else project.shapes_dir,
+            reference=reference,
+            sources=tuple(sources),
+            problems=tuple(errors),
+        )
+
+    def all_files(self) -> list[Path]:
+        return [*self.ontology, *self.shapes, *self.reference, *self.sources]
+
+    def fingerprint(self) -> list[list]:
+        """Every input file with its size and modification time, and diplograph's version."""
+        rows: list[list] = [["diplograph", __version__]]
+        for path in self.all_files():
+            stat = path.stat()
+            rows.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
+        return rows
+
+
+def _read_graphs(paths: Sequence[Path]) -> tuple[Graph, list[InputError]]:
+    graph, errors = bind_prefixes(Graph()), []
+    for path in paths:
+        try:
+            graph += load_graph(path)
+        except InputError as exc:
+            errors.append(exc)
+    return graph, errors
+
+
+# --- assembling ----------------------------------------------------------------------------
+
+
+def _assemble_in(
+    dataset: Dataset, inputs: _Inputs, spec: StoreSpec, loaded_at: str | None, before_writing=None
+) -> ProjectDataset:
+    """Merge the sources and reference graphs into ``dataset`` and add the ontology and shapes.
+
+    Every file is read first; only when all of them are readable is ``before_writing`` called
+    (an on-disk store drops its old graphs then) and anything written.
+    """
+    errors = list(inputs.problems)
+    ontology, ontology_errors = _read_graphs(inputs.ontology)
+    shapes, shape_errors = _read_graphs(inputs.shapes)
+    errors += ontology_errors + shape_errors
+    try:
+        read = read_sources(inputs.sources, inputs.reference)
+    except InputErrors as exc:
+        errors += list(exc.errors)
+    except InputError as exc:
+        errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    if before_writing is not None:
+        before_writing()
+    merged = merge_read(read, dataset, loaded_at=loaded_at)
+    add_graph(dataset, graph_iri("ontology"), ontology)
+    add_graph(dataset, graph_iri("shapes"), shapes)
+    graph_files = {graph_iri("ontology"): inputs.ontology_record, graph_iri("shapes"): inputs.shapes_record}
+    given = {display_path(p): p for p in (*inputs.sources, *inputs.reference)}
+    graph_files.update({info.graph: given.get(info.file, Path(info.file)) for info in merged.report.sources})
+    return ProjectDataset(dataset, spec, graph_files, merged.report)
+
+
+def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) -> ProjectDataset:
+    dataset = new_dataset(spec)
+    manifest_path = Path(spec.db) / MANIFEST_FILE
+    manifest = _read_manifest(manifest_path)
+    fingerprint = inputs.fingerprint() + [["loaded_at", loaded_at]]
+    stored = set(graph_names(dataset))
+    reusable = not inputs.problems and {URIRef(g) for g in manifest.get("graphs", {})} <= stored
+    if reusable and manifest.get("inputs") == fingerprint:
+        graph_files = {URIRef(g): Path(f) for g, f in manifest["graphs"].items() if f}
+        return ProjectDataset(dataset, spec, graph_files, MergeReport.from_json(manifest["merge"]))
+
+    def drop_old_graphs() -> None:
+        for name in [*manifest.get("graphs", {}), str(graph_iri("inferred"))]:
+            remove_graph(dataset, URIRef(name))
+
+    assembled = _assemble_in(dataset, inputs, spec, loaded_at, before_writing=drop_old_graphs)
+    record = {str(g): str(f) for g, f in assembled.graph_files.items()}
+    record[str(META_GRAPH)] = ""
+    _write_manifest(manifest_path, {"version": _MANIFEST_VERSION, "inputs": fingerprint, "graphs": record,
+                                    "merge": assembled.merge.as_json(times=True)})
+    return assembled
+
+
+def _assemble_remote(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) -> ProjectDataset:
+    local = _assemble_in(new_dataset("memory"), inputs, spec, loaded_at)
+    dataset = new_dataset(spec)
+    present = set(graph_names(dataset))
+    wanted = [*local.graph_files, META_GRAPH]
+    missing = [(g, local.graph_files.get(g)) for g in wanted if g not in present]
+    if missing:
+        raise MissingGraphsError(spec.endpoint_urls().query, tuple(missing))
+    return ProjectDataset(dataset, spec, local.graph_files, local.merge)
+
+
+def reason(assembled: ProjectDataset, engine: str = "reference") -> InferenceResult:
+    """What the ontology's axioms add to the dataset's data graphs, computed with ``engine``; nothing is written."""
+    return reason_over(assembled.dataset, assembled.data_graphs, engine=engine)
+
+
+def add_inferred(
+    assembled: ProjectDataset, engine: str = "reference", *, reuse: bool = True, result: InferenceResult | None = None
+) -> InferenceResult | None:
+    """Add ``graph/inferred`` to an assembled dataset, computed with ``engine`` (or ``result``, when
+    :func:`reason` already computed it); return what reasoning did.
+
+    On a SPARQL server the graphs are copied into memory and the inferred graph is added there
+    (reading never writes); with ``reuse``, an on-disk store that already holds the inferred
+    graph of the same inputs and engine keeps it (then None is returned).
+    """
+    if assembled.spec.kind == "sparql":
+        assembled.dataset = assembled.copy_to("memory").dataset
+    if assembled.spec.kind == "oxigraph":
+        manifest_path = Path(assembled.spec.db) / MANIFEST_FILE
+        manifest = _read_manifest(manifest_path)
+        if (reuse and result is None and manifest.get("inferred") == engine
+                and graph_iri("inferred") in set(graph_names(assembled.dataset))):
+            assembled.with_inferred = True
+            return None
+    if result is None:
+        result = reason(assembled, engine)
+    store_inferred(assembled.dataset, result)
+    assembled.inference = result
+    assembled.with_inferred = True
+    if assembled.spec.kind == "oxigraph":
+        manifest["inferred"] = engine
+        _write_manifest(manifest_path, manifest)
+    return assembled.inference
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("version") == _MANIFEST_VERSION else {}
+
+
+def _write_manifest(path: Path, manifest: dict) -> None:
+    write_atomically(path, json.dumps(manifest, indent=1, sort_keys=True))

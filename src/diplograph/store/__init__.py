@@ -1,0 +1,212 @@
+"""The store layer: the only code that chooses, opens, fills and queries an RDF store.
+
+A diplograph dataset is one ``rdflib.Dataset`` whose named graphs are the ontology, the shapes,
+one graph per reference file and per source document, the merge metadata and (when asked) the
+inferred triples; :func:`diplograph.dataset.assemble` fills one. Four stores can back it
+(:data:`ALL_STORES`); a :class:`StoreSpec` names one with its location:
+
+``memory`` (default)
+    Oxigraph in memory (through oxrdflib). SPARQL is answered by Oxigraph directly
+    (:func:`select`), which is fast and correct where rdflib's engine is not (OPTIONAL over a
+    sub-select, rdflib issues #2610 and #2957).
+``rdflib``
+    rdflib's pure-Python in-memory store, the reference backend the query tests also run on.
+``oxigraph``
+    Oxigraph on disk (``StoreSpec(kind="oxigraph", db=PATH)``): a folder that keeps the data
+    between commands. Only one process may open it for writing at a time (a RocksDB lock).
+``sparql``
+    Any SPARQL 1.1 server (``StoreSpec(kind="sparql", endpoint=URL)``): queries go over the
+    SPARQL 1.1 Protocol; nothing is uploaded implicitly. The server's default graph must be the
+    union of its named graphs (``oxigraph serve --union-default-graph``, as ``diplograph serve``
+    starts it; Virtuoso and GraphDB do this by default).
+
+Every kind is created with ``default_union=True``, so a query without ``GRAPH`` sees the union
+of all named graphs. Oxigraph's union is a *multiset* (a triple asserted in two named graphs
+matches twice), rdflib's a set: queries over the union use ``DISTINCT``.
+
+pyshacl and owlrl run on plain rdflib graphs (:func:`plain_graph`): Oxigraph hands plain
+literals back as ``"x"^^xsd:string``, which rdflib does not take as equal to ``"x"``, so
+``sh:in ("a" "b")`` would report false violations on an Oxigraph-backed graph. The fast engines
+read a :class:`WorkingStore` (:func:`working_store`).
+
+Modules: :mod:`~diplograph.store.spec` (choosing), :mod:`~diplograph.store.oxigraph` (the only
+module importing pyoxigraph or oxrdflib), :mod:`~diplograph.store.remote` (a SPARQL server as an
+rdflib store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from diplograph.errors import UsageError
+from diplograph.store import oxigraph as _ox
+from diplograph.store.oxigraph import WorkingStore, canonical_literals, query_form, syntax_error_location
+from diplograph.store.remote import EndpointStore, remote_triples
+from diplograph.store.spec import ALL_STORES, DEFAULT_STORE, STORES, StoreSpec, store_spec
+from diplograph.terms import bind_prefixes, plain
+
+__all__ = [
+    "ALL_STORES",
+    "DEFAULT_STORE",
+    "STORES",
+    "EndpointStore",
+    "StoreSpec",
+    "WorkingStore",
+    "add_graph",
+    "bulk_load",
+    "canonical_literals",
+    "flush",
+    "graph_names",
+    "graph_sizes",
+    "is_remote",
+    "new_dataset",
+    "plain_graph",
+    "query_form",
+    "remove_graph",
+    "select",
+    "store_spec",
+    "syntax_error_location",
+    "working_store",
+]
+
+
+def new_dataset(store: str | StoreSpec = DEFAULT_STORE) -> Dataset:
+    """A dataset on ``store`` (a kind from :data:`ALL_STORES` or a :class:`StoreSpec`), prefixes bound.
+
+    In-memory kinds start empty; ``oxigraph`` opens (or creates) the folder ``spec.db`` with
+    whatever it holds; ``sparql`` checks that the server answers. Raises
+    :class:`~diplograph.errors.StoreChoiceError` for an unknown or incomplete choice,
+    :class:`~diplograph.errors.StoreLocationError` for a ``db`` that is not an Oxigraph database,
+    :class:`~diplograph.errors.EndpointError` for a server that does not answer.
+    """
+    spec = store_spec(store)
+    if spec.kind == "memory":
+        dataset = _ox.memory_dataset()
+    elif spec.kind == "rdflib":
+        dataset = Dataset(store="default", default_union=True)
+    elif spec.kind == "oxigraph":
+        dataset = _ox.disk_dataset(spec.db)
+    else:
+        endpoint = spec.endpoint_urls()
+        endpoint.ping()
+        dataset = Dataset(store=EndpointStore(endpoint), default_union=True)
+    return bind_prefixes(dataset)
+
+
+def is_remote(dataset: Dataset) -> bool:
+    """True for a dataset on a SPARQL server."""
+    return isinstance(dataset.store, EndpointStore)
+
+
+def add_graph(dataset: Dataset, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    """Copy every triple of ``graph`` (an rdflib ``Graph`` or any iterable of triples) into the named graph ``name``.
+
+    Triples already in that named graph stay. Returns the named graph.
+    """
+    target = dataset.graph(name)
+    if not _ox.add_triples(dataset, name, graph):
+        target.addN((s, p, o, target) for s, p, o in graph)
+    return target
+
+
+def bulk_load(dataset: Dataset, path, name: URIRef) -> bool:
+    """Parse a Turtle or N-Triples file straight into the empty named graph ``name`` when the store
+    can (Oxigraph); False when the caller must read it itself (other stores, or a file Oxigraph refuses)."""
+    return _ox.bulk_load(dataset, path, name)
+
+
+def remove_graph(dataset: Dataset, name: URIRef) -> None:
+    """Drop the named graph ``name`` (nothing happens when it is not there)."""
+    dataset.remove_graph(dataset.graph(name))
+
+
+def flush(dataset: Dataset) -> None:
+    """Make sure an on-disk store has written everything (other stores: nothing to do)."""
+    _ox.flush(dataset)
+
+
+def graph_names(dataset: Dataset) -> list[URIRef]:
+    """The named graphs holding at least one triple, sorted."""
+    if is_remote(dataset):
+        return dataset.store.endpoint.named_graphs()
+    return sorted(graph_sizes(dataset))
+
+
+def graph_sizes(dataset: Dataset) -> dict[URIRef, int]:
+    """Triples per non-empty named graph."""
+    sizes = _ox.graph_sizes(dataset)
+    if sizes is not None:
+        return sizes
+    if is_remote(dataset):
+        from diplograph.endpoint import graph_triple_count
+
+        return graph_triple_count(dataset.store.endpoint)
+    return {
+        g.identifier: len(g)
+        for g in dataset.graphs()
+        if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
+    }
+
+
+def select(
+    dataset: Graph, text: str, graphs: Sequence[URIRef] | None = None
+) -> tuple[tuple[str, ...], list[tuple], bool | None]:
+    """Answer a SELECT or ASK query: ``(columns, rows, boolean)``, rows of rdflib terms (None: unbound).
+
+    Oxigraph-backed datasets are asked directly; others through rdflib (its own engine, or the
+    server for a ``sparql`` store). ``xsd:string`` literals come back plain. ``graphs`` limits an
+    Oxigraph dataset to those named graphs (an on-disk store may hold others). CONSTRUCT and
+    DESCRIBE raise :class:`TypeError` naming the form; engines' syntax errors pass through.
+    """
+    direct = _ox.select(dataset, text, graphs)
+    if direct is not None:
+        return direct
+    result = dataset.query(text)
+    if result.type == "ASK":
+        return (), [], bool(result.askAnswer)
+    if result.type != "SELECT":
+        raise TypeError(result.type)
+    columns = tuple(str(v) for v in (result.vars or ()))
+    return columns, [tuple(plain(row[i]) for i in range(len(columns))) for row in result], None
+
+
+def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Graph:
+    """Copy the union of ``dataset``'s graphs (or only the ``names`` graphs) into a plain ``Graph``.
+
+    This is the graph to give pyshacl and owlrl. Literals typed ``xsd:string`` are written as
+    plain literals (:func:`diplograph.terms.plain`). On a ``sparql`` dataset each graph is
+    fetched with one ``CONSTRUCT``. Raises :class:`~diplograph.errors.UsageError` for a name not
+    in the dataset.
+    """
+    result = bind_prefixes(Graph())
+    remote = dataset.store if is_remote(dataset) else None
+    if names is None:
+        if remote is not None:
+            result += remote_triples(remote.endpoint, None)
+            return result
+        result += ((s, p, plain(o)) for s, p, o, _ in dataset.quads((None, None, None, None)))
+        return result
+    names = list(names)
+    present = set(graph_names(dataset)) if remote else {g.identifier for g in dataset.graphs()}
+    for name in names:
+        if name not in present:
+            raise UsageError(f"the dataset has no named graph <{name}>")
+        if remote is not None:
+            result += remote_triples(remote.endpoint, name)
+        else:
+            result += ((s, p, plain(o)) for s, p, o in dataset.graph(name))
+    return result
+
+
+def working_store(dataset: Dataset, names: Sequence[URIRef]) -> WorkingStore:
+    """A new :class:`WorkingStore` holding the union of the named graphs ``names`` of ``dataset``.
+
+    On an Oxigraph dataset the copy happens inside Oxigraph; on other stores through
+    :func:`plain_graph`.
+    """
+    inside = WorkingStore.of_dataset(dataset, names)
+    return inside if inside is not None else WorkingStore.of_graphs(plain_graph(dataset, names))

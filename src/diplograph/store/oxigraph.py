@@ -1,0 +1,413 @@
+"""Everything diplograph asks of Oxigraph: the only module that imports pyoxigraph or oxrdflib.
+
+- Datasets on Oxigraph (:func:`memory_dataset`, :func:`disk_dataset`): an ``rdflib.Dataset``
+  whose store is oxrdflib's, over a pyoxigraph ``Store`` this module created and keeps a
+  reference to (:func:`oxigraph_of`), so no private attribute of oxrdflib is read.
+- Files straight into a named graph with Oxigraph's parser (:func:`bulk_load`).
+- SPARQL straight to Oxigraph (:func:`select`), with the default graph and prefixes rdflib and
+  oxrdflib would pass, each distinct term of the answer converted once.
+- The syntax of queries and N-Triples files (:func:`query_form`, :func:`syntax_error_location`).
+- :class:`WorkingStore`: the store the fast engines answer SPARQL on, whose default graph holds
+  the data (Oxigraph answers a query over one graph about twice as fast as over a union of
+  named graphs, measured at 1M triples: 6.1 s against 12.5 s for the compiled shapes).
+
+Terms cross to rdflib with :func:`from_ox`: Oxigraph hands plain literals back as
+``"x"^^xsd:string``, rdflib's parsers write them without a datatype, and RDF 1.1 says both are
+one term, so results are given in rdflib's plain form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from diplograph.errors import StoreLocationError
+
+__all__ = [
+    "WorkingStore",
+    "bulk_load",
+    "canonical_literals",
+    "disk_dataset",
+    "flush",
+    "add_triples",
+    "from_ox",
+    "graph_sizes",
+    "memory_dataset",
+    "oxigraph_of",
+    "query_form",
+    "select",
+    "syntax_error_location",
+]
+
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+# Files RocksDB writes into every Oxigraph store folder.
+_MARKERS = ("CURRENT", "IDENTITY")
+#: Suffixes Oxigraph's bulk loader reads straight into a named graph.
+BULK_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+class _Store(OxigraphStore):
+    """oxrdflib's store over a pyoxigraph ``Store`` that we keep a public handle on."""
+
+    def __init__(self, inner: ox.Store) -> None:
+        super().__init__(store=inner)
+        self.oxigraph = inner
+
+
+# --- datasets on Oxigraph --------------------------------------------------------------
+
+
+def memory_dataset() -> Dataset:
+    """A new dataset on Oxigraph in memory; a query without ``GRAPH`` sees the union of named graphs."""
+    return Dataset(store=_Store(ox.Store()), default_union=True)
+
+
+def disk_dataset(path: Path | str, *, create: bool = True, read_only: bool = False) -> Dataset:
+    """A dataset on the Oxigraph database in folder ``path`` (created, with its parents, if missing).
+
+    Raises :class:`~diplograph.errors.StoreLocationError` when ``path`` is a file, a folder of
+    something else, or a database another process holds open for writing.
+    """
+    return Dataset(store=_Store(_open(Path(path), create=create, read_only=read_only)), default_union=True)
+
+
+def _open(path: Path, *, create: bool, read_only: bool) -> ox.Store:
+    if path.exists() and not path.is_dir():
+        raise StoreLocationError(path, "is a file, not an Oxigraph database folder")
+    if path.is_dir() and any(path.iterdir()) and not all((path / m).is_file() for m in _MARKERS):
+        raise StoreLocationError(path, "is a folder of other files, not an Oxigraph database; give a new or empty folder")
+    if not path.exists():
+        if not create:
+            raise StoreLocationError(path, "no such Oxigraph database folder")
+        path.mkdir(parents=True)
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLocationError(path, "is in use by another process", in_use=True) from None
+        raise StoreLocationError(path, f"cannot open as an Oxigraph database: {exc}") from None
+
+
+def oxigraph_of(dataset: Graph) -> ox.Store | None:
+    """The pyoxigraph ``Store`` under a dataset this module made, else None."""
+    store = getattr(dataset, "store", None)
+    return store.oxigraph if isinstance(store, _Store) else None
+
+
+def flush(dataset: Graph) -> None:
+    """Write what an on-disk store holds in memory to disk (nothing for other stores)."""
+    inner = oxigraph_of(dataset)
+    if inner is not None:
+        inner.flush()
+
+
+def bulk_load(dataset: Dataset, path: Path, graph: URIRef) -> bool:
+    """Parse ``path`` (Turtle or N-Triples) with Oxigraph straight into the empty named graph ``graph``.
+
+    Returns False, leaving the graph empty, when Oxigraph cannot or will not read it (a syntax
+    error, an empty file, another format): the caller then reads it with rdflib, whose typed
+    errors name the file and line.
+    """
+    inner = oxigraph_of(dataset)
+    suffix = path.suffix.lower()
+    if inner is None or suffix not in BULK_FORMATS:
+        return False
+    name = ox.NamedNode(str(graph))
+    try:
+        inner.bulk_load(path=str(path), format=BULK_FORMATS[suffix], base_iri=path.resolve().as_uri(), to_graph=name)
+        if next(iter(inner.quads_for_pattern(None, None, None, name)), None) is not None:
+            return True
+    except (SyntaxError, ValueError, OSError):
+        pass
+    inner.clear_graph(name)
+    return False
+
+
+def add_triples(dataset: Dataset, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> bool:
+    """Add rdflib triples to a named graph of an Oxigraph dataset in one bulk call; False on other stores."""
+    inner = oxigraph_of(dataset)
+    if inner is None:
+        return False
+    name = ox.NamedNode(str(graph))
+    inner.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name) for s, p, o in triples)
+    return True
+
+
+def graph_sizes(dataset: Dataset) -> dict[URIRef, int] | None:
+    """Triples per non-empty named graph of an Oxigraph dataset (None on other stores)."""
+    inner = oxigraph_of(dataset)
+    if inner is None:
+        return None
+    rows = inner.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {URIRef(row["g"].value): int(row["n"].value) for row in rows if isinstance(row["g"], ox.NamedNode)}
+
+
+# --- SPARQL ------------------------------------------------------------------------------
+
+
+def select(
+    dataset: Graph, text: str, graphs: Sequence[URIRef] | None = None
+) -> tuple[tuple[str, ...], list[tuple], bool | None] | None:
+    """Answer ``text`` on an Oxigraph dataset directly: ``(columns, rows, boolean)``, or None on other stores.
+
+    The options reproduce ``Graph.query`` handing the query to oxrdflib: a ``default_union``
+    dataset (every diplograph dataset) queries the union of the named graphs, another dataset its
+    default graph, a plain graph its own named graph; the graph's bound namespaces are
+    predeclared prefixes (a query's own ``PREFIX`` lines win). With ``graphs``, the query sees
+    only those named graphs (as its default graph and for ``GRAPH``). CONSTRUCT and DESCRIBE raise
+    :class:`TypeError`; syntax errors raise pyoxigraph's ``SyntaxError`` ("error at L:C: …").
+    """
+    inner = oxigraph_of(dataset)
+    if inner is None:
+        return None
+    if graphs is not None:
+        names = [ox.NamedNode(str(g)) for g in graphs]
+        options: dict = {"default_graph": names, "named_graphs": names}
+    elif dataset.default_union:
+        options: dict = {"use_default_graph_as_union": True}
+    else:
+        if isinstance(dataset, Dataset):
+            name = dataset.default_graph.identifier
+        elif isinstance(dataset, ConjunctiveGraph):
+            name = dataset.default_context.identifier
+        else:
+            name = dataset.identifier
+        options = {"default_graph": _graph_name(name)}
+    options["prefixes"] = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
+    answer = inner.query(text, **options)
+    if isinstance(answer, ox.QueryBoolean):
+        return (), [], bool(answer)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise TypeError("CONSTRUCT")
+    columns = tuple(v.value for v in answer.variables)
+    if not columns:  # rdflib drops every solution of a query projecting no variable (an empty binding)
+        return (), [], None
+    return columns, _converted_rows(answer), None
+
+
+def _converted_rows(answer: Iterable) -> list[tuple]:
+    """Rows of rdflib terms, each distinct term converted once (answers repeat IRIs and labels)."""
+    seen: dict = {None: None}
+    rows = []
+    append = rows.append
+    for solution in answer:
+        row = []
+        for term in solution:
+            try:
+                row.append(seen[term])
+            except KeyError:
+                converted = seen[term] = from_ox(term)
+                row.append(converted)
+        append(tuple(row))
+    return rows
+
+
+def query_form(text: str) -> tuple[str, tuple[str, ...] | None]:
+    """Parse ``text`` with Oxigraph (no prefixes predeclared): ``("SELECT", variables)``, ``("ASK", None)``
+    or ``("CONSTRUCT", None)`` (also for DESCRIBE). A syntax error raises ``SyntaxError``."""
+    solutions = ox.Store().query(text)
+    if isinstance(solutions, ox.QuerySolutions):
+        return "SELECT", tuple(v.value for v in solutions.variables)
+    if isinstance(solutions, ox.QueryBoolean):
+        return "ASK", None
+    return "CONSTRUCT", None
+
+
+_OX_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
+
+
+def syntax_error_location(text: str, fmt: str) -> tuple[int | None, str] | None:
+    """Where a line-based file (``nt``, ``nquads``) breaks, by Oxigraph's parser: (line, reason), else None."""
+    if fmt not in _OX_FORMATS:
+        return None
+    try:
+        for _ in ox.parse(text.encode("utf-8"), _OX_FORMATS[fmt]):
+            pass
+    except SyntaxError as exc:
+        detail = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", str(exc))
+        detail = re.sub(r" \((?:[^()]*, )?line \d+\)$", "", detail)
+        return exc.lineno, f"bad syntax: {detail}"
+    return None
+
+
+# --- terms ----------------------------------------------------------------------------
+
+
+def from_ox(term, plain: bool = True) -> Node | tuple:
+    """An Oxigraph term as rdflib writes it: ``xsd:string`` literals become plain literals (with ``plain``).
+
+    A quoted triple (RDF-star) becomes a tuple of terms, its ``xsd:string`` literals kept typed,
+    as oxrdflib gives it.
+    """
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return URIRef(term.value)
+    if kind is ox.Literal:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if plain and term.datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=_datatype(term.datatype.value))
+    if kind is ox.BlankNode:
+        return BNode(term.value)
+    if kind is ox.Triple:
+        return tuple(from_ox(t, plain=False) for t in (term.subject, term.predicate, term.object))
+    raise TypeError(f"unexpected Oxigraph term {term!r}")
+
+
+_DATATYPES: dict[str, URIRef] = {}  # datatype IRIs met so far (usually a handful of xsd types), at most 1000
+
+
+def _datatype(iri: str) -> URIRef:
+    found = _DATATYPES.get(iri)
+    if found is None:
+        found = URIRef(iri)
+        if len(_DATATYPES) < 1000:
+            _DATATYPES[iri] = found
+    return found
+
+
+def _to_ox(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot give Oxigraph the term {term!r}")
+
+
+def _graph_name(name: Node):
+    if name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(name, BNode):
+        return ox.BlankNode(str(name))
+    return ox.NamedNode(str(name))
+
+
+def canonical_literals(literals: Iterable[Literal]) -> dict[Literal, Literal]:
+    """Map each literal to the form Oxigraph stores it in (``"01"^^xsd:integer`` -> ``"1"``)."""
+    literals = list(dict.fromkeys(literals))
+    if not literals:
+        return {}
+    store = WorkingStore()
+    store.add_triples((URIRef(f"urn:x-k:{i}"), RDF.value, lit) for i, lit in enumerate(literals))
+    back = {}
+    for s, _p, o in store.triples():
+        back[literals[int(str(s).rsplit(":", 1)[1])]] = o
+    return back
+
+
+# --- the fast engines' working store ----------------------------------------------------------
+
+
+class WorkingStore:
+    """A pyoxigraph store of the fast engines' own: data (and ontology) in its default graph.
+
+    The engines read it with SPARQL (:meth:`select`, :meth:`ask`), add to it (:meth:`update`,
+    :meth:`add_graph`) and throw it away. Results come as rdflib terms (:func:`from_ox`).
+    Build one with :meth:`of_graphs` (copies rdflib graphs) or :meth:`of_dataset` (copies named
+    graphs of a dataset; on an Oxigraph dataset the copy happens inside Oxigraph, without
+    turning every term into a Python object: 3 s at 1M triples against 6–10 s through rdflib).
+    """
+
+    def __init__(self) -> None:
+        self._store = ox.Store()
+
+    @classmethod
+    def of_graphs(cls, *graphs: Graph | None) -> WorkingStore:
+        store = cls()
+        for graph in graphs:
+            store.add_graph(graph)
+        return store
+
+    @classmethod
+    def of_dataset(cls, dataset: Dataset, names: Sequence[URIRef]) -> WorkingStore | None:
+        """The union of the named graphs ``names`` of an Oxigraph dataset; None for other stores."""
+        source = oxigraph_of(dataset)
+        if source is None:
+            return None
+        store = cls()
+        for name in names:
+            text = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+            if text:
+                store._store.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+        return store
+
+    @classmethod
+    def of_files(cls, *paths: Path | str) -> WorkingStore:
+        """The triples of Turtle / N-Triples files, parsed by Oxigraph's bulk loader."""
+        store = cls()
+        for path in map(Path, paths):
+            store._store.bulk_load(path=str(path), format=BULK_FORMATS[path.suffix.lower()],
+                                   base_iri=path.resolve().as_uri())
+        return store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def add_graph(self, graph: Graph | None) -> None:
+        """Add an rdflib graph's triples to the default graph (blank node labels kept, as in rdflib)."""
+        if graph is None or not len(graph):
+            return
+        text = graph.serialize(format="nt", encoding="utf-8")
+        self._store.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False, lenient=True))
+
+    def add_triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        self._store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph()) for s, p, o in triples)
+
+    def select(self, query: str) -> Iterator[dict[str, Node | None]]:
+        """The solutions of a SELECT query, each a dict of variable -> rdflib term (or None)."""
+        answer = self._store.query(query)
+        names = [v.value for v in answer.variables]
+        seen: dict = {None: None}
+        for solution in answer:
+            row = {}
+            for name, term in zip(names, solution, strict=True):
+                try:
+                    row[name] = seen[term]
+                except KeyError:
+                    row[name] = seen[term] = from_ox(term)
+            yield row
+
+    def ask(self, query: str) -> bool:
+        return bool(self._store.query(query))
+
+    def update(self, text: str) -> None:
+        self._store.update(text)
+
+    def triples(self, graph: str | None = None) -> list[tuple[Node, Node, Node]]:
+        """The triples of the default graph (or of the named graph ``graph``) as rdflib terms."""
+        name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        cache: dict = {}
+
+        def term(t):
+            found = cache.get(t)
+            if found is None:
+                found = cache[t] = from_ox(t)
+            return found
+
+        return [(term(q.subject), term(q.predicate), term(q.object))
+                for q in self._store.quads_for_pattern(None, None, None, name)]
+
+    def objects(self, subject: Node, predicate: URIRef) -> list[Node]:
+        """The objects of ``subject`` for ``predicate`` in any graph, as rdflib terms."""
+        return [from_ox(q.object) for q in self._store.quads_for_pattern(_to_ox(subject), _to_ox(predicate), None)]
+
+    def to_graph(self) -> Graph:
+        """The default graph as a plain rdflib ``Graph`` (for handing shapes over to pyshacl)."""
+        graph = Graph()
+        graph += self.triples()
+        return graph
