@@ -121,3 +121,46 @@ def test_reasoning_leaves_rdflib_literal_conversions_as_they_were():
     g.add((URIRef("urn:x"), URIRef("urn:p"), Literal("2024", datatype=XSD.gYear)))
     infer(g, Graph())
     assert Literal("2024", datatype=XSD.gYear).value == before
+
+
+# --- the command, through the real entry point ------------------------------------------------
+
+
+def test_cli_infer_counts_and_writes_the_inferred_graph(project_dir, tmp_path):
+    from rdflib import Dataset
+
+    from conftest import run_cli
+
+    out = tmp_path / "inferred.trig"
+    result = run_cli("infer", "-o", str(out), cwd=project_dir, home=project_dir)
+    assert result.returncode == 0, result.stderr
+    assert "dropped: reflexive-sameas" in result.stdout and "kept" in result.stdout
+    kept = int(result.stdout.strip().splitlines()[-1].split()[0])
+    written = Dataset()
+    written.parse(out, format="trig")
+    assert kept > 0 and len(written.graph(graph_iri("inferred"))) == kept
+    fast = run_cli("infer", "--engine", "fast", cwd=project_dir, home=project_dir)
+    assert fast.returncode == 0 and int(fast.stdout.strip().splitlines()[-1].split()[0]) == kept
+    assert "produced by fast" in fast.stdout
+
+
+def test_cli_infer_into_a_database_then_query_it(project_dir, tmp_path):
+    from conftest import run_cli
+
+    db = tmp_path / "db"
+    assert run_cli("infer", "--db", str(db), cwd=project_dir, home=project_dir).returncode == 0
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri('inferred')}> {{ ?s ?p ?o }} }}"
+    asked = run_cli("query", "--infer", "--db", str(db), "--sparql", query, "--format", "csv",
+                    cwd=project_dir, home=project_dir)
+    plain = run_cli("query", "--db", str(db), "--sparql", query, "--format", "csv", cwd=project_dir, home=project_dir)
+    assert asked.returncode == plain.returncode == 0, asked.stderr + plain.stderr
+    assert int(asked.stdout.split()[-1]) > 0  # kept in the database by `infer --db`
+    assert int(plain.stdout.split()[-1]) == 0  # ... but not part of the dataset unless asked for
+
+
+def test_cli_infer_unknown_engine_is_one_line_exit_2(project_dir):
+    from conftest import run_cli
+
+    result = run_cli("infer", "--engine", "nope", cwd=project_dir, home=project_dir)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --engine 'nope': choose one of reference, fast"

@@ -308,6 +308,30 @@ def test_cli_merge_strict_conflict_exits_1_and_writes_no_output(tmp_path):
     assert proc.returncode == 0 and out.exists() and "2 conflicts" in proc.stdout
 
 
+def test_cli_merge_strict_with_report_writes_the_report_and_no_merge(tmp_path):
+    out, report = tmp_path / "merged.trig", tmp_path / "report.json"
+    out.write_text("the previous merge\n")
+    proc = run_cli("merge", str(SEED), str(FIXTURES / "conflicting-dates.ttl"), "-o", str(out), "--strict",
+                   "--report", str(report), cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert out.read_text() == "the previous merge\n"  # the merge is not written, the old one not touched
+    written = json.loads(report.read_text())
+    assert {c["kind"] for c in written["conflicts"]} == {"establishment-date", "indicator-value"}
+    assert proc.stderr.strip().splitlines()[-1] == "error: 2 conflicts found while merging (strict mode)"
+
+
+def test_cli_merge_nothing_is_replaced_unless_every_output_can_be_written(tmp_path):
+    out = tmp_path / "merged.trig"
+    out.write_text("the previous merge\n")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    proc = run_cli("merge", str(SEED), "-o", str(out), "--report", str(folder), cwd=ROOT)
+    assert proc.returncode != 0
+    assert out.read_text() == "the previous merge\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "merged.trig"]  # no temporary file left
+
+
 def test_cli_merge_corrupt_trig_exits_2_with_one_line(tmp_path):
     out = tmp_path / "merged.trig"
     proc = run_cli("merge", str(SEED), str(FIXTURES / "corrupt.trig"), "-o", str(out), cwd=ROOT)

@@ -222,3 +222,34 @@ def test_failed_run_leaves_existing_output_untouched(upstream_dir: Path, curated
 def test_missing_upstream_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ReferenceDataError, match="upstream reference folder not found"):
         build_reference_graphs(tmp_path / "nowhere", CURATED)
+
+
+def test_cli_reference_regenerates_the_committed_graphs(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    out = tmp_path / "reference-graphs"
+    result = run_cli("reference", "--out", str(out), cwd=REPO, home=REPO)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["wrote"] * len(GRAPH_STEMS)
+    for stem in GRAPH_STEMS:
+        assert (out / f"{stem}.ttl").read_bytes() == (COMMITTED / f"{stem}.ttl").read_bytes(), stem
+
+
+def test_cli_reference_with_a_broken_table_names_file_and_row(tmp_path: Path, curated_copy: Path) -> None:
+    import shutil as _shutil
+
+    from conftest import run_cli
+
+    project = tmp_path / "project"
+    for part in ("ontology", "graphs", "vendor"):
+        _shutil.copytree(REPO / part, project / part)
+    _shutil.copytree(curated_copy, project / "reference")
+    memberships = project / "reference" / "memberships.csv"
+    lines = memberships.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("MemberState", "Member")
+    memberships.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = (project / "graphs" / "reference" / "memberships.ttl").read_bytes()
+    result = run_cli("reference", cwd=project, home=project)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "memberships.csv:2:" in result.stderr
+    assert (project / "graphs" / "reference" / "memberships.ttl").read_bytes() == before

@@ -87,6 +87,7 @@ def test_large_graph_gets_a_precomputed_layout_and_no_physics(tmp_path):
 
 def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
     import diplograph.files as files
+    from diplograph.errors import OutputPathError
 
     target = tmp_path / "network.html"
     target.write_text("old", encoding="utf-8")
@@ -96,8 +97,9 @@ def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(files.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputPathError) as info:
         render_html(G, target)
+    assert info.value.path == target and "disk full" in str(info.value) and info.value.exit_code == 2
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["network.html"]
 

@@ -16,7 +16,7 @@ hierarchy::
     │   │                          ``path`` (None for ad-hoc text), ``line``, ``column``, ``detail``
     │   ├── InputErrors            several of the above at once (``errors``)
     │   ├── GraphNameClashError    two files would fill one named graph
-    │   └── StoreLocationError     ``--db`` names something that is not an Oxigraph store
+    │   └── StoreLocationError     a database folder that is not an Oxigraph store, or is in use
     ├── UsageError             exit 2: arguments that make no sense together
     │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
     │   ├── OutputExistsError      a file that would be overwritten without leave
@@ -24,11 +24,15 @@ hierarchy::
     │   ├── MissingGraphsError     a SPARQL server lacks graphs of the project (push them)
     │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
     │   └── UnknownEngineError     an engine name no stage has
+    ├── OutputPathError        exit 2: an output cannot be written (a folder in the way, no permission, a full disk)
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
 
-Later stages add their own subclasses here (for example a ``QueryError`` for
-SPARQL that does not parse, or a non-conformance error with exit code 1), so
-callers can catch ``DiplographError`` and stay correct.
+Other modules add their own subclasses (``NonConformingError`` and
+``ChecksFailedError`` in :mod:`diplograph.build`, ``MergeConflictError`` in
+:mod:`diplograph.merge`, all exit 1), so callers can catch ``DiplographError``
+and stay correct. Errors carry the facts as attributes (a path, a line, a
+parameter, a store kind); :mod:`diplograph.cli.messages` words the ones whose
+advice names a command-line option, so no library message names one.
 
 Every message names what went wrong where (file and line, or node) on a
 single line, because that is what a person reads in a terminal or CI log.
@@ -52,6 +56,7 @@ __all__ = [
     "InputErrors",
     "MissingGraphsError",
     "OutputExistsError",
+    "OutputPathError",
     "ParseError",
     "PathNotFoundError",
     "ProjectNotFoundError",
@@ -329,6 +334,19 @@ class StoreLocationError(_PathError):
     def __init__(self, path: Path | str, detail: str, *, in_use: bool = False) -> None:
         self.in_use = in_use
         super().__init__(path, detail)
+
+
+class OutputPathError(DiplographError):
+    """An output cannot be written at ``path`` (a folder in the way, no permission, a full disk); ``reason`` says why."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path, self.reason = Path(path), _one_line(reason)
+        super().__init__(self.path, self.reason)
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}: cannot write: {self.reason}"
 
 
 class EndpointError(DiplographError):

@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from diplograph.errors import OutputPathError
+
 __all__ = ["NotUtf8", "decode_utf8", "write_all_atomically", "write_atomically"]
 
 
@@ -29,24 +31,35 @@ def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode:
     """Write several files so that none is replaced unless all of them can be written.
 
     Every content goes to a temporary file beside its target first; only when all are on disk
-    are they renamed into place. On any error the temporary files are removed and every target
-    is left as it was (the renames themselves cannot fail for lack of space or a bad path).
+    are they renamed into place. A target that is a folder, or a folder that cannot be written,
+    is an :class:`~diplograph.errors.OutputPathError` naming it, and then no target is changed
+    and no temporary file is left.
     """
+    targets = [Path(path) for path, _content in outputs]
+    for path in targets:  # a rename onto a folder fails only at the end: refuse before writing anything
+        if path.is_dir():
+            raise OutputPathError(path, "is a folder, not a file")
     staged: list[tuple[str, Path]] = []
     try:
-        for path, content in outputs:
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, mode)
+        for path, (_, content) in zip(targets, outputs, strict=True):
+            current = path
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                staged.append((tmp, path))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, mode)
+            except OSError as exc:
+                raise OutputPathError(current, exc.strerror or str(exc)) from None
         for tmp, path in staged:
-            os.replace(tmp, path)
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise OutputPathError(path, exc.strerror or str(exc)) from None
     except BaseException:
         for tmp, _path in staged:
             Path(tmp).unlink(missing_ok=True)

@@ -129,6 +129,9 @@ _DATE_RE = re.compile(r"^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?")
 def last_day(value: object) -> _dt.date | None:
     """The last day a (possibly partial) date can mean: "2024" -> 2024-12-31, "1992-04" -> 1992-04-30.
 
+    >>> last_day("1992-04"), last_day("2024"), last_day("2024-07-03")
+    (datetime.date(1992, 4, 30), datetime.date(2024, 12, 31), datetime.date(2024, 7, 3))
+
     Accepts an rdflib Literal (xsd:gYear, xsd:gYearMonth, xsd:date, xsd:dateTime), a
     :class:`datetime.date` or a string in one of those forms. Returns None when the value is
     no date (a time zone suffix is ignored).

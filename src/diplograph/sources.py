@@ -42,7 +42,11 @@ class SourceText:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph into sentences, keeping each sentence's text verbatim."""
+    """Split one paragraph into sentences, keeping each sentence's text verbatim.
+
+    >>> split_sentences('Trade reached $3.1 billion. "A new start," he said. It grew.')
+    ['Trade reached $3.1 billion.', '"A new start," he said.', 'It grew.']
+    """
     parts: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):

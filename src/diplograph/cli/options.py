@@ -25,7 +25,7 @@ import typer
 
 from diplograph.store import ALL_STORES, StoreSpec, store_spec
 
-__all__ = ["DB_OPTION", "ENDPOINT_OPTION", "ENGINE_OPTION", "STORE_OPTION", "open_store"]
+__all__ = ["DB_OPTION", "ENDPOINT_OPTION", "ENGINE_OPTION", "STORE_OPTION", "check_engine", "open_store"]
 
 STORE_OPTION = typer.Option(
     None,
@@ -76,3 +76,13 @@ ENGINE_OPTION = typer.Option(
     ),
     metavar="reference|fast",
 )
+
+
+def check_engine(engine: str) -> str:
+    """Refuse an unknown ``--engine`` before any work starts (an :class:`~diplograph.errors.UnknownEngineError`)."""
+    from diplograph.reasoning import reasoner
+    from diplograph.validation import validator
+
+    validator(engine)
+    reasoner(engine)
+    return engine

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, results_table
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 
@@ -33,6 +33,8 @@ def build(
     from diplograph.build import STAGES, ChecksFailedError, NonConformingError
     from diplograph.build import build as run_build
 
+    check_engine(engine)
+    spec = open_store(store, db, endpoint)
     out_console = console()
     try:
         with out_console.status("building…") as status:
@@ -40,7 +42,7 @@ def build(
             def progress(stage: str) -> None:
                 status.update(f"{stage} ({STAGES.index(stage) + 1}/{len(STAGES)})…")
 
-            report = run_build(Project.find(), out, store=open_store(store, db, endpoint), progress=progress, engine=engine)
+            report = run_build(Project.find(), out, store=spec, progress=progress, engine=engine)
     except NonConformingError as err:
         out_console.print(results_table([r for r in err.report.results if r.severity == "Violation"]))
         typer.echo(

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, term
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 
@@ -38,6 +38,7 @@ def infer(
     from diplograph.reasoning import DROP_REASONS
     from diplograph.store import add_graph, new_dataset
 
+    check_engine(engine)
     assembled = assemble(Project.find(), store=open_store(store, db, endpoint))
     result = add_inferred(assembled, engine, reuse=False)
     table = Table(title="OWL-RL inference", title_justify="left")

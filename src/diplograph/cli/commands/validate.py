@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from diplograph.cli.app import app, console, plural, result_line, results_table
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
 from diplograph.errors import UsageError
 from diplograph.project import Project
 
@@ -48,6 +48,7 @@ def validate(
 
     if output not in ("auto", "table", "lines"):
         raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
+    check_engine(engine)
     spec = open_store(store, db, endpoint)
     report = validate_project(Project.find(), files or None, store=spec, engine=engine)
     shown = [r for r in report.results if info or r.severity != "Info"]

@@ -1,0 +1,79 @@
+"""Helpers for tests that start a real `diplograph serve` on 127.0.0.1 (bounded waits, always stopped)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from diplograph.project import HOME_ENV
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None, timeout=20):
+    """(status, body text) of one request; never raises for an HTTP error status."""
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def ask(base: str, query: str = "ASK { ?s ?p ?o }", timeout=20):
+    return http(f"{base}/query?{urllib.parse.urlencode({'query': query})}",
+                headers={"Accept": "application/sparql-results+json"}, timeout=timeout)
+
+
+class Served:
+    """`diplograph serve` in a subprocess on a free loopback port (``home``: the project), until :meth:`stop`."""
+
+    def __init__(self, tmp: Path, *args: str, port: int | None = None, home: Path = ROOT) -> None:
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if k != "DIPLOGRAPH_DEBUG"}
+        env[HOME_ENV] = str(home)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "diplograph", "serve", "--db", str(tmp / "db"), *args,
+             *(() if "--bind" in " ".join(args) else ("--bind", f"127.0.0.1:{self.port}"))],
+            cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        started = time.monotonic()
+        for _ in range(300):  # bounded: 30 s
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited: {self.process.stderr.read()}")
+            try:
+                if ask(self.base, "ASK {}", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        else:
+            self.stop()
+            raise AssertionError("serve did not answer within 30 s")
+        self.startup_seconds = time.monotonic() - started
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+
+
