@@ -3,7 +3,7 @@
     .venv/bin/python bench/merge_bench.py                 # 200 graphs x 5,000 triples (~1M)
     .venv/bin/python bench/merge_bench.py --graphs 20 --size 5000
 
-Generates the graphs (seeded: the same files every run) with diplograph.synthetic into a temporary
+Generates the graphs (seeded: the same files every run) with bench/synthetic.py into a temporary
 folder as N-Triples, then runs each measurement in its own subprocess so that peak memory
 (resource.getrusage ru_maxrss) belongs to that measurement alone:
 
@@ -35,7 +35,7 @@ CODES = ["AZE", "CHN", "KAZ", "RUS", "UZB", "KGZ", "TJK", "IND", "PAK", "IRN", "
 
 
 def generate(folder: Path, graphs: int, size: int) -> list[Path]:
-    from diplograph.synthetic import generate_bilateral_graph
+    from synthetic import generate_bilateral_graph
 
     pairs = list(itertools.combinations(CODES, 2))
     paths = []

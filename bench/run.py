@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py --sizes 10k,100k,1M          # the full run (bench/RESULTS.md)
     .venv/bin/python bench/run.py --sizes 2k --quick           # seconds: the smoke test's run
 
-For each size a synthetic diplomatic world (:func:`diplograph.synthetic.write_world`, seeded) is
+For each size a synthetic diplomatic world (`bench/synthetic.py`, `write_world`, seeded) is
 written as Turtle and N-Triples to ``bench/results/cache/`` and loaded with the ontology and the
 reference graphs, as a project would be. Then, each engine in its OWN subprocess (so that its peak
 RSS, ``ru_maxrss`` from ``os.wait4`` on that child, belongs to it alone), in the same run:
@@ -596,7 +596,7 @@ class Bench:
             os.replace(tmp, path)
 
     def world(self, n: int) -> tuple[Path, Path, float, int]:
-        from diplograph.synthetic import write_world
+        from synthetic import write_world
 
         self.cache.mkdir(parents=True, exist_ok=True)
         ttl = self.cache / f"world-{n}-s{self.args.seed}.ttl"

@@ -2,7 +2,7 @@
 
 Not a timing test: it checks that every section runs and lands in the JSON, that the synthetic
 world conforms to the shapes (pyshacl: no violation) and that the named queries answer on it.
-The world is invented data (diplograph.synthetic), not claims about real states.
+The world is invented data (bench/synthetic.py), not claims about real states.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 - reasoning: the fast reasoner (:mod:`diplograph.reasoning.fast_engine`) vs owlrl,
   the same set of kept triples (after owlrl's noise is removed), on the seed and on generated graphs.
 
-Generated graphs come from :func:`diplograph.synthetic.generate_bilateral_graph` (seeded, invented
+Generated graphs come from :func:`synthetic.generate_bilateral_graph (bench/synthetic.py)` (seeded, invented
 data, not claims about the world).
 """
 
@@ -25,7 +25,7 @@ from diplograph.project import Project
 from diplograph.reasoning import infer, materialise
 from diplograph.reasoning.fast_engine import unsupported_axioms
 from diplograph.store import StoreSpec, WorkingStore
-from diplograph.synthetic import generate_bilateral_graph
+from synthetic import generate_bilateral_graph
 from diplograph.validation import validate_graph
 from diplograph.validation.fast_engine import unsupported_shapes
 from diplograph.validation.project import undeclared_terms, validate_project

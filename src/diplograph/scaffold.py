@@ -12,6 +12,8 @@ a scaffold may use from the reference graph.
 from __future__ import annotations
 
 import difflib
+import string
+from importlib import resources
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,129 +183,10 @@ def _render(a, b, states, stem, title, url, source_file, text) -> str:
 
 def _examples(a, b, x, y, rel, states, author) -> str:
     na, nb = states[a], states[b]
-    sa, sb = slug(na), slug(nb)
-    block = f"""{_banner("Examples of every kind of statement (commented out): copy, fill in from the source, uncomment")}
-#
-# Every statement node carries its provenance: prov:wasDerivedFrom the source document, dg:evidence the
-# sentence it is taken from (sen:{{line}}-{{n}}), prov:wasAttributedTo who said it (a dg:Person, or the
-# document's unnamed author), dg:occasion where it was said (optional), and dg:modality: dg:ReportedFact,
-# dg:Claim, dg:PlanModality or dg:ProjectionModality. Dates keep the precision the source gives:
-# xsd:date (a day), xsd:gYearMonth (a month) or xsd:gYear (a year); say in a dg:note when a value is
-# read from context. IRIs follow notes/CONVENTIONS.md, so `diplograph merge` unifies them across graphs.
-
-# --- People and posts (a person: foaf:name + dg:affiliatedState, and dg:wikidata when known) ------------
-#
-# person:firstname-lastname a dg:Person ;
-#     rdfs:label "Firstname Lastname" ; foaf:name "Firstname Lastname" ;
-#     dg:affiliatedState state:{a} ;
-#     dg:wikidata "Q00000" .
-#
-# post:{a}-president a dg:Post ;
-#     rdfs:label "President of {na}" ;
-#     dg:postIn state:{a} ; dg:role dg:President .
-#
-# --- Post holding -----------------------------------------------------------------------------------------
-#
-# st:post-holding-firstname-lastname a dg:PostHolding ;
-#     rdfs:label "Firstname Lastname, President of {na}" ;
-#     dg:holder person:firstname-lastname ; dg:post post:{a}-president ;
-#     dg:asOf "2024"^^xsd:gYear ;
-#     dg:evidence sen:2-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Establishment of diplomatic relations ------------------------------------------------------------------
-#
-# st:relations-established a dg:RelationsEstablishment ;
-#     rdfs:label "{na} and {nb} established diplomatic relations in 1992" ;
-#     dg:relationship rel:{rel} ;
-#     dg:date "1992"^^xsd:gYear ;
-#     dg:evidence sen:2-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Level change (the level from a date, announced by whom, at which event) --------------------------------
-#
-# st:level-strategic-partnership a dg:RelationshipLevelStatus ;
-#     rdfs:label "{na}–{nb} relations elevated to a strategic partnership" ;
-#     dg:relationship rel:{rel} ;
-#     dg:level dg:StrategicPartnership ;   # dg:Partnership, dg:StrategicPartnership, dg:ComprehensiveStrategicPartnership
-#     dg:startDate "2024-07-03"^^xsd:date ;
-#     dg:announcedAt event:meeting/2024-07-03/astana ;
-#     dg:announcedBy person:firstname-lastname ;
-#     dg:evidence sen:3-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo person:firstname-lastname ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Meeting (events: id/event/{{type}}/{{date}}/{{place}}[/{{participants}}]; places in graphs/reference/places.ttl) ---
-#
-# <https://w3id.org/diplograph/id/event/meeting/2024-07-03/astana> a dg:Meeting ;
-#     rdfs:label "Meeting of the presidents of {na} and {nb}, Astana, 3 July 2024" ;
-#     dg:participant person:firstname-lastname , person:other-person ;
-#     dg:place place:astana ;
-#     dg:date "2024-07-03"^^xsd:date ;
-#     dg:partOfEvent event:summit-sco-2024-astana ;   # a summit: dg:Summit with dg:summitOf orgn:sco, dg:date, dg:place
-#     dg:evidence sen:3-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Membership (one node per member: id/membership/{{org}}/{{ISO3}}; org:member is functional) ------------------
-#
-# membership:sco/{a} a dg:Membership ;
-#     org:member state:{a} ; org:organization orgn:sco ;
-#     dg:membershipStatus dg:MemberState ;   # dg:Observer, dg:DialoguePartner, dg:PartnerCountry, dg:Applicant
-#     dg:startDate "2001-06-15"^^xsd:date ;
-#     dg:evidence sen:4-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Indicator (value, unit, period; change and approximation when the source gives them) ------------------------
-#
-# st:indicator-trade-2023 a dg:Indicator ;
-#     rdfs:label "{na}–{nb} trade in 2023: 1 billion US dollars" ;
-#     dg:indicatorType dg:BilateralTradeVolume ;
-#     dg:relationship rel:{rel} ;
-#     dg:value 1000000000 ; dg:unit dg:USD ; dg:approximate false ;
-#     dg:change 10.5 ; dg:changeKind dg:PercentChange ;
-#     dg:periodStart "2023-01-01"^^xsd:date ; dg:periodEnd "2023-12-31"^^xsd:date ;
-#     dg:evidence sen:5-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Stance (who supports or opposes which issue, concerning which state) ------------------------------------------
-#
-# st:stance-{sa}-one-china a dg:Stance ;
-#     rdfs:label "{na} adheres to the One China principle" ;
-#     dg:holder state:{a} ;
-#     dg:stanceKind dg:Supports ; dg:issue dg:OneChinaPrinciple ; dg:concernsState state:{b} ;
-#     dg:relationship rel:{rel} ;
-#     dg:evidence sen:6-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Policy (who grants what to whom) ----------------------------------------------------------------------
-#
-# st:policy-{sa}-visa-free-{sb} a dg:Policy ;
-#     rdfs:label "{na}'s visa-free regime for citizens of {nb}" ;
-#     dg:policyType dg:VisaFreeRegime ;
-#     dg:grantingState state:{a} ; dg:beneficiaryState state:{b} ;
-#     dg:relationship rel:{rel} ;
-#     dg:evidence sen:7-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;
-#     dg:modality dg:ReportedFact .
-#
-# --- Quote (words in quotation marks, verbatim, attributed to the speaker) ---------------------------------------
-#
-# st:quote-firstname-lastname a dg:Quote ;
-#     rdfs:label "Firstname Lastname: a new chapter" ;
-#     dg:quoteText "a new chapter" ;
-#     dg:subject rel:{rel} ;
-#     dg:relationship rel:{rel} ;
-#     dg:evidence sen:8-1 ;
-#     prov:wasDerivedFrom src: ; prov:wasAttributedTo person:firstname-lastname ;
-#     dg:modality dg:Claim .
-"""
-    return block
+    text = (resources.files("diplograph") / "templates" / "scaffold-examples.ttl").read_text(encoding="utf-8")
+    examples = string.Template(text.split("\n\n", 1)[1]).substitute(
+        a=a, b=b, na=na, nb=nb, sa=slug(na), sb=slug(nb), rel=rel, author=author)
+    return _banner("Examples of every kind of statement (commented out): copy, fill in from the source, uncomment") + "\n" + examples
 
 
 def _banner(title: str) -> str:

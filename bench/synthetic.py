@@ -243,7 +243,7 @@ def reference_states(states_file: Path | str | None = None) -> list[tuple[str, s
 
     Default file: ``graphs/reference/states.ttl`` of the repository this module belongs to.
     """
-    path = Path(states_file) if states_file is not None else Path(__file__).resolve().parents[2] / "graphs" / "reference" / "states.ttl"
+    path = Path(states_file) if states_file is not None else Path(__file__).resolve().parents[1] / "graphs" / "reference" / "states.ttl"
     g = Graph().parse(path, format="turtle")
     out = []
     for s in g.subjects(RDF.type, DG.State):
