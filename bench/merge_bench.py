@@ -78,7 +78,7 @@ def stage(name: str, files: list[str]) -> dict:
         from diplograph.merge import merge_into, merge_sources
 
         t = time.perf_counter()
-        r = merge_sources(paths[:-1])
+        r = merge_sources(paths[:-1], store="rdflib")  # adding to a merge needs the merge made in Python
         out["base_seconds"] = time.perf_counter() - t
         t = time.perf_counter()
         r = merge_into(r, [paths[-1]])

@@ -359,3 +359,29 @@ def test_merge_query_golden(name, nquads):
 
 def test_golden_files_match_the_queries():
     assert sorted(p.stem for p in GOLDEN.glob("*.csv")) == sorted(MERGE_QUERIES)
+
+
+# --- the merge inside Oxigraph is the same merge ------------------------------------------------
+
+ALL_FIXTURES = sorted(p for p in FIXTURES.glob("*") if p.suffix in (".ttl", ".trig") and p.name != "corrupt.trig")
+
+
+@pytest.mark.parametrize("extra", [[], *([f] for f in ALL_FIXTURES), ALL_FIXTURES], ids=lambda fs: "+".join(f.stem for f in fs) or "seed")
+def test_the_merge_inside_oxigraph_equals_the_merge_in_python(extra):
+    files = [SEED, *extra]
+    in_python = merge_sources(files, REFERENCE, store="rdflib")
+    in_oxigraph = merge_sources(files, REFERENCE, store="memory")
+    assert in_oxigraph._state is None and in_python._state is not None  # two implementations were compared
+    assert to_nquads(in_oxigraph) == to_nquads(in_python)
+    assert to_trig(in_oxigraph) == to_trig(in_python)
+    assert in_oxigraph.report.as_json(times=False) == in_python.report.as_json(times=False)
+
+
+def test_the_merge_inside_oxigraph_reports_bad_files_like_the_python_one(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n")
+    for store in ("rdflib", "memory"):
+        with pytest.raises(InputError) as info:
+            merge_sources([FIXTURES / "corrupt.trig", bad, SEED], store=store)
+        assert len(info.value.problems) == 2, store
+        assert any("corrupt.trig:7:" in p for p in info.value.problems) and any("bad.ttl:2:" in p for p in info.value.problems)

@@ -46,7 +46,7 @@ from diplograph.errors import EmptyInputError, InputError, InputErrors, MissingG
 from diplograph.files import write_atomically
 from diplograph.iris import META_GRAPH, graph_iri
 from diplograph.loading import expand_paths, load_graph
-from diplograph.merge import MergeReport, merge_read, read_sources
+from diplograph.merge import MergeReport, merge_read, merge_staged_result, read_sources, stage_sources
 from diplograph.namespaces import GRAPH
 from diplograph.project import Project
 from diplograph.reasoning import InferenceResult, reason_over, store_inferred
@@ -55,6 +55,7 @@ from diplograph.store import (
     StoreSpec,
     add_graph,
     graph_names,
+    is_oxigraph,
     new_dataset,
     plain_graph,
     remove_graph,
@@ -149,7 +150,7 @@ def assemble(
     elif spec.kind == "oxigraph":
         assembled = _assemble_on_disk(inputs, spec, loaded_at)
     else:
-        assembled = _assemble_in(new_dataset(spec), inputs, spec, loaded_at)
+        assembled = _assemble_in(None if spec.kind == "memory" else new_dataset(spec), inputs, spec, loaded_at)
     if infer:
         add_inferred(assembled, engine)
     if spec.kind == "oxigraph" and set(graph_names(assembled.dataset)) - set(assembled.view):
@@ -230,19 +231,22 @@ def _read_graphs(paths: Sequence[Path]) -> tuple[Graph, list[InputError]]:
 
 
 def _assemble_in(
-    dataset: Dataset, inputs: _Inputs, spec: StoreSpec, loaded_at: str | None, before_writing=None
+    dataset: Dataset | None, inputs: _Inputs, spec: StoreSpec, loaded_at: str | None, before_writing=None
 ) -> ProjectDataset:
     """Merge the sources and reference graphs into ``dataset`` and add the ontology and shapes.
 
-    Every file is read first; only when all of them are readable is ``before_writing`` called
-    (an on-disk store drops its old graphs then) and anything written.
+    On Oxigraph the merge is done inside Oxigraph (``dataset`` None: a new memory dataset made of
+    the merge's own store, no copy); on the rdflib store in Python. Every file is read first;
+    only when all of them are readable is ``before_writing`` called (an on-disk store drops its
+    old graphs then) and anything written.
     """
+    in_oxigraph = dataset is None or is_oxigraph(dataset)
     errors = list(inputs.problems)
     ontology, ontology_errors = _read_graphs(inputs.ontology)
     shapes, shape_errors = _read_graphs(inputs.shapes)
     errors += ontology_errors + shape_errors
     try:
-        read = read_sources(inputs.sources, inputs.reference)
+        read = (stage_sources if in_oxigraph else read_sources)(inputs.sources, inputs.reference)
     except InputErrors as exc:
         errors += list(exc.errors)
     except InputError as exc:
@@ -251,7 +255,11 @@ def _assemble_in(
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
     if before_writing is not None:
         before_writing()
-    merged = merge_read(read, dataset, loaded_at=loaded_at)
+    if in_oxigraph:
+        merged = merge_staged_result(read, loaded_at=loaded_at, target=dataset)
+        dataset = merged.dataset
+    else:
+        merged = merge_read(read, dataset, loaded_at=loaded_at)
     add_graph(dataset, graph_iri("ontology"), ontology)
     add_graph(dataset, graph_iri("shapes"), shapes)
     graph_files = {graph_iri("ontology"): inputs.ontology_record, graph_iri("shapes"): inputs.shapes_record}
@@ -284,7 +292,7 @@ def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) -
 
 
 def _assemble_remote(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) -> ProjectDataset:
-    local = _assemble_in(new_dataset("memory"), inputs, spec, loaded_at)
+    local = _assemble_in(None, inputs, spec, loaded_at)
     dataset = new_dataset(spec)
     present = set(graph_names(dataset))
     wanted = [*local.graph_files, META_GRAPH]

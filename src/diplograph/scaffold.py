@@ -12,10 +12,10 @@ a scaffold may use from the reference graph.
 from __future__ import annotations
 
 import difflib
-import string
-from importlib import resources
 import re
+import string
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
 from diplograph.errors import UsageError, display_path
@@ -43,7 +43,9 @@ from diplograph.files import write_all_atomically
 from diplograph.iris import META_GRAPH, skolem_base
 from diplograph.merge.canonical import Quad, sorted_quads, to_nquads_text, to_trig_text
 from diplograph.merge.conflicts import FACT_PREDICATES, find_conflicts
+from diplograph.merge.in_oxigraph import StagedSources, merge_staged, stage_sources
 from diplograph.merge.inputs import GraphInput, Triple, check_new_input, read_inputs
+from diplograph.merge.metadata import meta_triples
 from diplograph.merge.reconcile import KEY_PREDICATES, resolve
 from diplograph.merge.report import (
     Conflict,
@@ -54,8 +56,7 @@ from diplograph.merge.report import (
     SourceInfo,
     TypeClash,
 )
-from diplograph.namespaces import DG, PROV, RDF, XSD
-from diplograph.store import DEFAULT_STORE, StoreSpec, new_dataset
+from diplograph.store import DEFAULT_STORE, StoreSpec, is_oxigraph, new_dataset, plain_graph, store_spec
 
 __all__ = [
     "META_GRAPH",
@@ -71,7 +72,9 @@ __all__ = [
     "merge_into",
     "merge_read",
     "merge_sources",
+    "merge_staged_result",
     "read_sources",
+    "stage_sources",
     "remove_sources",
     "skolem_base",
     "to_nquads",
@@ -99,18 +102,28 @@ class _State:
 
 @dataclass
 class MergeResult:
-    """A merged ``dataset`` and its ``report``. Serialise with :func:`to_trig` / :func:`to_nquads`."""
+    """A merged ``dataset`` and its ``report``. Serialise with :func:`to_trig` / :func:`to_nquads`.
+
+    A merge made inside Oxigraph keeps no Python copy of its graphs (``_names`` says which they
+    are); one made in Python keeps its state, so that :func:`merge_into` and
+    :func:`remove_sources` can change it.
+    """
 
     dataset: Dataset
     report: MergeReport
-    _state: _State = field(repr=False, compare=False, default=None)
+    _state: _State | None = field(repr=False, compare=False, default=None)
+    _names: list[URIRef] = field(repr=False, compare=False, default_factory=list)
 
     @property
     def graph_names(self) -> list[URIRef]:
+        if self._state is None:
+            return list(self._names)
         return sorted(self._state.rewritten) + [META_GRAPH]
 
     def graphs(self) -> list[tuple[URIRef, frozenset[Triple]]]:
-        """Every merged graph (meta graph included) with its triples, by name."""
+        """Every merged graph (meta graph last) with its triples, by name."""
+        if self._state is None:
+            return [(name, frozenset(plain_graph(self.dataset, [name]))) for name in self._names]
         graphs = [(name, rw.triples) for name, rw in sorted(self._state.rewritten.items(), key=lambda i: str(i[0]))]
         return graphs + [(META_GRAPH, frozenset(_meta_triples(self._state)))]
 
@@ -134,14 +147,32 @@ def merge_sources(
     """Merge the source graph files ``paths`` and the reference graph files ``reference_graphs``.
 
     The merged graphs are added to ``dataset`` when given, else to a new dataset on ``store``
-    (see :mod:`diplograph.store`); ``loaded_at`` (an ISO 8601 date-time) is written as
-    ``prov:generatedAtTime`` of every graph in ``graph/meta`` when given; ``strict`` raises
-    :class:`MergeConflictError` (exit 1) when the report holds a conflict or type clash.
-    Unreadable inputs raise :class:`~diplograph.errors.InputError` / ``InputErrors`` (exit 2)
-    before anything is merged.
+    (see :mod:`diplograph.store`); on Oxigraph (the ``memory`` and ``oxigraph`` stores) the merge
+    is done inside Oxigraph (:mod:`~diplograph.merge.in_oxigraph`), elsewhere in Python: the same
+    result. ``loaded_at`` (an ISO 8601 date-time) is written as ``prov:generatedAtTime`` of every
+    graph in ``graph/meta`` when given; ``strict`` raises :class:`MergeConflictError` (exit 1)
+    when the report holds a conflict or type clash. Unreadable inputs raise
+    :class:`~diplograph.errors.InputError` / ``InputErrors`` (exit 2) before anything is merged.
     """
+    spec = store_spec(store)
+    in_oxigraph = is_oxigraph(dataset) if dataset is not None else spec.kind in ("memory", "oxigraph")
+    if in_oxigraph:
+        staged = stage_sources(paths, reference_graphs)
+        target = dataset if dataset is not None else (new_dataset(spec) if spec.kind == "oxigraph" else None)
+        return merge_staged_result(staged, loaded_at=loaded_at, strict=strict, target=target)
     inputs = read_sources(paths, reference_graphs)
-    return merge_read(inputs, dataset if dataset is not None else new_dataset(store), loaded_at=loaded_at, strict=strict)
+    return merge_read(inputs, dataset if dataset is not None else new_dataset(spec), loaded_at=loaded_at, strict=strict)
+
+
+def merge_staged_result(
+    staged: StagedSources, *, loaded_at: str | None = None, strict: bool = False, target: Dataset | None = None
+) -> MergeResult:
+    """Reconcile graphs :func:`~diplograph.merge.in_oxigraph.stage_sources` staged (the second step of a
+    merge inside Oxigraph); into ``target`` when given, else a new memory dataset."""
+    dataset, report, names = merge_staged(staged, loaded_at=loaded_at, target=target)
+    if strict and not report.ok:
+        raise MergeConflictError(report)
+    return MergeResult(dataset=dataset, report=report, _names=names)
 
 
 def read_sources(paths: Sequence[Path | str], reference_graphs: Sequence[Path | str] = ()) -> list[GraphInput]:
@@ -172,7 +203,7 @@ def merge_into(existing: MergeResult, new_paths: Sequence[Path | str], *, strict
     again. ``existing.dataset`` is updated in place and shared with the result: keep using the
     returned value, not ``existing``.
     """
-    state = existing._state
+    state = _python_state(existing)
     _add_inputs(state, read_inputs([(p, kind) for p in new_paths], KEY_PREDICATES))
     return _assemble(state, existing.dataset, strict=strict)
 
@@ -183,7 +214,7 @@ def remove_sources(existing: MergeResult, sources: Iterable[URIRef | str | Path]
     The result equals merging without them (keys are resolved again). ``existing.dataset`` is
     updated in place. A name that is not in the merge is a :class:`~diplograph.errors.UsageError`.
     """
-    state = existing._state
+    state = _python_state(existing)
     drop: set[URIRef] = set()
     for item in sources:
         if isinstance(item, URIRef):
@@ -225,6 +256,13 @@ def write_merged(result: MergeResult, path: Path | str, report_path: Path | str 
 
 
 # --- assembling ----------------------------------------------------------------------
+
+
+def _python_state(result: MergeResult) -> _State:
+    if result._state is None:
+        raise UsageError("adding to or removing from a merge needs one made on the rdflib store (store='rdflib')")
+    return result._state
+
 
 
 def _add_inputs(state: _State, inputs: list[GraphInput]) -> None:
@@ -298,13 +336,5 @@ def _assemble(state: _State, dataset: Dataset, strict: bool) -> MergeResult:
 
 
 def _meta_triples(state: _State) -> list[Triple]:
-    triples = []
-    for name, inp in state.inputs.items():
-        triples += [(name, RDF.type, PROV.Entity), (name, DG.fileName, Literal(Path(inp.file).name)),
-                    (name, DG.sha256, Literal(inp.sha256))]
-        for node, props in state.rewritten[name].facts.items():
-            if DG.SourceDocument in props.get(RDF.type, ()):
-                triples.append((name, PROV.wasDerivedFrom, node))
-        if state.loaded_at:
-            triples.append((name, PROV.generatedAtTime, Literal(state.loaded_at, datatype=XSD.dateTime)))
-    return triples
+    return meta_triples(((n, i.file, i.sha256) for n, i in state.inputs.items()),
+                        {n: rw.facts for n, rw in state.rewritten.items()}, state.loaded_at)

@@ -30,7 +30,7 @@ from diplograph.loading import DATASET_FORMATS, load_dataset_file, load_graph
 from diplograph.namespaces import GRAPH
 from diplograph.terms import plain
 
-__all__ = ["GraphInput", "Triple", "read_inputs"]
+__all__ = ["GraphInput", "Triple", "file_facts", "graph_kind", "graph_name", "rdflib_graphs", "read_inputs"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -89,10 +89,9 @@ def check_new_input(existing: dict[URIRef, GraphInput], new: GraphInput) -> bool
     raise GraphNameClashError(Path(new.file), new.name, Path(old.file))
 
 
-def _read_file(path: Path, kind: str, key_predicates: frozenset[URIRef]) -> list[GraphInput]:
-    sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-    loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-    default_name = _graph_name(kind, path.stem)
+def rdflib_graphs(path: Path, default_name: URIRef) -> dict[URIRef, list[Triple]]:
+    """The named graphs of one file as rdflib reads it (the default graph named ``default_name``, a
+    ``graph/meta`` graph left out); raises the typed errors of :mod:`diplograph.loading`."""
     graphs: dict[URIRef, list[Triple]] = {}
     if path.suffix.lower() in DATASET_FORMATS:
         for g in load_dataset_file(path).graphs():
@@ -104,16 +103,33 @@ def _read_file(path: Path, kind: str, key_predicates: frozenset[URIRef]) -> list
             graphs.setdefault(name, []).extend(g)
     else:
         graphs[default_name] = list(load_graph(path))
-    graphs = _skolemise(graphs, skolem_base(sha, str(default_name)))
+    return graphs
+
+
+def file_facts(path: Path, kind: str) -> tuple[str, str, URIRef]:
+    """(SHA-256 of the file, when it was read, its default graph name)."""
+    sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+    return sha, loaded_at, graph_name(kind, path.stem)
+
+
+def graph_kind(name: URIRef, kind: str) -> str:
+    """``"reference"`` for a graph under graph/reference/ (even in a source file), else ``kind``."""
+    return "reference" if str(name).startswith(str(GRAPH["reference/"])) else kind
+
+
+def _read_file(path: Path, kind: str, key_predicates: frozenset[URIRef]) -> list[GraphInput]:
+    sha, loaded_at, default_name = file_facts(path, kind)
+    graphs = _skolemise(rdflib_graphs(path, default_name), skolem_base(sha, str(default_name)))
     file = display_path(path)
     result = []
     for name, triples in graphs.items():
-        graph_kind = "reference" if str(name).startswith(str(GRAPH["reference/"])) else kind
-        result.append(_make_input(name, graph_kind, file, sha, loaded_at, triples, key_predicates))
+        result.append(_make_input(name, graph_kind(name, kind), file, sha, loaded_at, triples, key_predicates))
     return result
 
 
-def _graph_name(kind: str, stem: str) -> URIRef:
+def graph_name(kind: str, stem: str) -> URIRef:
+    """``graph/{kind}/{stem}``, the graph a file's default graph becomes."""
     if not stem or "/" in stem or any(c.isspace() for c in stem):
         raise UsageError(f"cannot name a graph after the file stem {stem!r}")
     return GRAPH[f"{kind}/{stem}"]

@@ -44,7 +44,7 @@ from rdflib.term import Node
 
 from diplograph.errors import UsageError
 from diplograph.store import oxigraph as _ox
-from diplograph.store.oxigraph import WorkingStore, canonical_literals, query_form, syntax_error_location
+from diplograph.store.oxigraph import Staging, WorkingStore, canonical_literals, query_form, syntax_error_location
 from diplograph.store.remote import EndpointStore, remote_triples
 from diplograph.store.spec import ALL_STORES, DEFAULT_STORE, STORES, StoreSpec, store_spec
 from diplograph.terms import bind_prefixes, plain
@@ -54,6 +54,7 @@ __all__ = [
     "DEFAULT_STORE",
     "STORES",
     "EndpointStore",
+    "Staging",
     "StoreSpec",
     "WorkingStore",
     "add_graph",
@@ -62,6 +63,7 @@ __all__ = [
     "flush",
     "graph_names",
     "graph_sizes",
+    "is_oxigraph",
     "is_remote",
     "new_dataset",
     "plain_graph",
@@ -95,6 +97,11 @@ def new_dataset(store: str | StoreSpec = DEFAULT_STORE) -> Dataset:
         endpoint.ping()
         dataset = Dataset(store=EndpointStore(endpoint), default_union=True)
     return bind_prefixes(dataset)
+
+
+def is_oxigraph(dataset: Dataset) -> bool:
+    """True for a dataset on Oxigraph (the ``memory`` and ``oxigraph`` stores)."""
+    return _ox.oxigraph_of(dataset) is not None
 
 
 def is_remote(dataset: Dataset) -> bool:

@@ -411,3 +411,105 @@ class WorkingStore:
         graph = Graph()
         graph += self.triples()
         return graph
+
+
+# --- staging a merge inside Oxigraph ------------------------------------------------------------
+
+#: Quad formats a staged file may be in (their graphs are kept; the default graph gets a name).
+QUAD_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+
+
+class Staging:
+    """An Oxigraph store in memory where the merge assembles its named graphs before they are kept.
+
+    Files are parsed by Oxigraph's loader straight into named graphs (:meth:`load_file`), read
+    back selectively with SPARQL (:meth:`select`: only the few predicates reconciliation needs),
+    changed with SPARQL updates (:meth:`update`) and quads (:meth:`replace`), and finally handed
+    over: as the store of a new memory dataset (:meth:`as_dataset`, no copy) or copied into
+    another Oxigraph dataset (:meth:`copy_into`).
+    """
+
+    def __init__(self) -> None:
+        self._store = ox.Store()
+
+    @staticmethod
+    def parse(path: Path, default_graph: URIRef) -> Staging | None:
+        """Parse one file into a staging store of its own: a triple file into ``default_graph``, a
+        quad file into its own graphs (its default graph into ``default_graph``). None when
+        Oxigraph cannot or will not read it (the rdflib reader then says what is wrong)."""
+        suffix = path.suffix.lower()
+        scratch = Staging()
+        try:
+            if suffix in BULK_FORMATS:
+                scratch._store.bulk_load(path=str(path), format=BULK_FORMATS[suffix],
+                                         base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(str(default_graph)))
+            elif suffix in QUAD_FORMATS:
+                scratch._store.bulk_load(path=str(path), format=QUAD_FORMATS[suffix], base_iri=path.resolve().as_uri())
+                if next(iter(scratch._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+                    scratch._store.update(f"MOVE DEFAULT TO GRAPH <{default_graph}>")
+            else:
+                return None
+        except (SyntaxError, ValueError, OSError):
+            return None
+        graphs = list(scratch._store.named_graphs())
+        if not len(scratch._store) or not all(isinstance(g, ox.NamedNode) for g in graphs):
+            return None  # empty, or a blank-node graph name
+        return scratch
+
+    def names(self) -> list[URIRef]:
+        """The named graphs holding a triple, sorted."""
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+                      and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
+
+    def adopt(self, scratch: Staging, graphs: Sequence[URIRef]) -> None:
+        """Move the graphs ``graphs`` of another staging store (a parsed file) into this one."""
+        for graph in graphs:
+            self._store.bulk_extend(scratch._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def add_triples(self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        name = ox.NamedNode(str(graph))
+        self._store.bulk_extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name) for s, p, o in triples)
+
+    def graph_triples(self, graph: URIRef) -> set[tuple[Node, Node, Node]]:
+        """Every triple of one named graph, as rdflib terms (plain literals in rdflib's form)."""
+        name = ox.NamedNode(str(graph))
+        return {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+                for q in self._store.quads_for_pattern(None, None, None, name)}
+
+    def drop(self, graph: URIRef) -> None:
+        name = ox.NamedNode(str(graph))
+        if self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
+
+    def replace(self, graph: URIRef, old: Iterable[tuple[Node, Node, Node]], new: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Remove the triples ``old`` from ``graph`` and add ``new`` (rdflib terms)."""
+        name = ox.NamedNode(str(graph))
+        for s, p, o in old:
+            self._store.remove(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name))
+        self._store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name) for s, p, o in new)
+
+    def select(self, query: str) -> list[tuple]:
+        """The rows of a SELECT query over the named graphs (use ``GRAPH``), as rdflib terms."""
+        return _converted_rows(self._store.query(query))
+
+    def update(self, text: str) -> None:
+        self._store.update(text)
+
+    def sizes(self) -> dict[URIRef, int]:
+        rows = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {URIRef(row["g"].value): int(row["n"].value) for row in rows}
+
+    def as_dataset(self) -> Dataset:
+        """A new memory dataset whose store is this one (the staging store is not used afterwards)."""
+        return Dataset(store=_Store(self._store), default_union=True)
+
+    def copy_into(self, dataset: Dataset, graphs: Sequence[URIRef]) -> None:
+        """Put the named graphs ``graphs`` into an Oxigraph ``dataset`` (each replacing the graph there)."""
+        target = oxigraph_of(dataset)
+        if target is None:
+            raise TypeError("copy_into needs an Oxigraph dataset")
+        for graph in graphs:
+            name = ox.NamedNode(str(graph))
+            if target.contains_named_graph(name):
+                target.remove_graph(name)
+            target.bulk_extend(self._store.quads_for_pattern(None, None, None, name))
