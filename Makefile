@@ -13,8 +13,9 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/diplograph build
 
+# One worker per core; a test module stays on one worker so that its fixtures are made once.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

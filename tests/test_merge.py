@@ -385,3 +385,32 @@ def test_the_merge_inside_oxigraph_reports_bad_files_like_the_python_one(tmp_pat
             merge_sources([FIXTURES / "corrupt.trig", bad, SEED], store=store)
         assert len(info.value.problems) == 2, store
         assert any("corrupt.trig:7:" in p for p in info.value.problems) and any("bad.ttl:2:" in p for p in info.value.problems)
+
+
+def test_cli_merge_refuses_an_output_it_cannot_write_and_a_bad_time(tmp_path):
+    proc = run_cli("merge", str(SEED), "-o", str(tmp_path / "merged.ttl"), cwd=ROOT)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"error: {tmp_path / 'merged.ttl'}: write the merge to a .trig or .nq file"
+    proc = run_cli("merge", str(SEED), "-o", str(tmp_path / "m.nq"), "--loaded-at", "yesterday", cwd=ROOT)
+    assert proc.returncode == 2 and "'yesterday' is not an ISO 8601 date-time" in proc.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_merge_records_the_load_time_asked_for_and_says_what_it_could_not_reconcile(tmp_path):
+    out = tmp_path / "m.nq"
+    proc = run_cli("merge", str(SEED), str(FIXTURES / "keyless-state.ttl"), "-o", str(out),
+                   "--loaded-at", "2025-01-31T12:00:00Z", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings and any("cannot reconcile" in w for w in warnings)
+    assert f"{len(warnings)} warning" in proc.stdout
+    assert '"2025-01-31T12:00:00+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in out.read_text()
+
+
+def test_cli_merge_keeps_every_literal_as_its_source_wrote_it(tmp_path):
+    source = tmp_path / "lexical.ttl"
+    source.write_text("# Test fixture, not a claim about the world.\n"
+                      "<http://example.org/i> <https://w3id.org/diplograph/ns#value> "
+                      "\"3.10\"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n")
+    out = tmp_path / "m.nq"
+    assert run_cli("merge", str(source), "--no-reference", "-o", str(out), cwd=ROOT).returncode == 0
+    assert '"3.10"^^<http://www.w3.org/2001/XMLSchema#decimal>' in out.read_text()  # Oxigraph would write "3.1"

@@ -56,7 +56,9 @@ def merge(
         chosen = {p.resolve() for p in sources}
         refs = [r for r in refs if r.resolve() not in chosen]
     try:
-        result = merge_sources(sources, refs, loaded_at=loaded_at, strict=strict)
+        # In Python, not inside Oxigraph: a merge file keeps every literal as its source wrote it
+        # ("3.10"^^xsd:decimal stays "3.10"; Oxigraph would store the canonical "3.1").
+        result = merge_sources(sources, refs, loaded_at=loaded_at, strict=strict, store="rdflib")
     except MergeConflictError as err:
         if report is not None:  # the report says what conflicts; the merge itself is not written
             write_atomically(report, err.report.to_json())
