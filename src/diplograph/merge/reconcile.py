@@ -159,12 +159,7 @@ def _coded(identity: str, kind: str, mint: Callable[[str], URIRef]) -> Reconcile
 
     def reconcile(r: Resolution) -> None:
         idx, nodes = r.index, r.by_identity[identity]
-        qid_iso: dict[str, set[str]] = defaultdict(set)
-        for node in nodes:
-            isos = [str(v) for v in idx.values(node, DG.isoAlpha3)]
-            if len(isos) == 1:
-                for q in idx.qids(node):
-                    qid_iso[q].add(isos[0])
+        qid_iso = _codes_by_qid(idx, nodes, DG.isoAlpha3)
         for node in nodes:
             if iris.is_under(node, kind):
                 continue  # a canonical IRI: its IRI is its key
@@ -199,12 +194,7 @@ def reconcile_organisations(r: Resolution) -> None:
     """International organisations: their acronym, else a QID shared with one that has an acronym."""
     idx = r.index
     orgs = [n for n in r.by_identity["organisation"] if DG.InternationalOrganisation in idx.types(n)]
-    qid_acr: dict[str, set[str]] = defaultdict(set)
-    for node in orgs:
-        acrs = [str(v) for v in idx.values(node, DG.acronym)]
-        if len(acrs) == 1:
-            for q in idx.qids(node):
-                qid_acr[q].add(acrs[0])
+    qid_acr = _codes_by_qid(idx, orgs, DG.acronym)
     for node in orgs:
         if iris.is_under(node, "organisation"):
             continue
@@ -413,6 +403,17 @@ class KeyGroups:
             canonical = URIRef(f"{minted[0]}-{n}")
             n += 1
         return canonical
+
+
+def _codes_by_qid(idx: KeyIndex, nodes: list[Node], code: URIRef) -> dict[str, set[str]]:
+    """QID -> the codes (ISO code, acronym) of the nodes that have exactly one code and that QID."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for node in nodes:
+        codes = [str(v) for v in idx.values(node, code)]
+        if len(codes) == 1:
+            for q in idx.qids(node):
+                found[q].add(codes[0])
+    return found
 
 
 def _minted(mint: Callable[..., URIRef], *keys: str) -> URIRef | None:
