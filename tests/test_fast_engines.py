@@ -25,10 +25,10 @@ from diplograph.project import Project
 from diplograph.reasoning import infer, materialise
 from diplograph.reasoning.fast_engine import unsupported_axioms
 from diplograph.store import StoreSpec, WorkingStore
-from synthetic import generate_bilateral_graph
 from diplograph.validation import validate_graph
 from diplograph.validation.fast_engine import unsupported_shapes
 from diplograph.validation.project import undeclared_terms, validate_project
+from synthetic import generate_bilateral_graph
 
 
 def validate_fast(data, shapes, ontology=None):

@@ -22,6 +22,7 @@ hierarchy::
     │   ├── OutputExistsError      a file that would be overwritten without leave
     │   ├── StoreChoiceError       a store kind without its location, or with one it does not take
     │   ├── MissingGraphsError     a SPARQL server lacks graphs of the project (push them)
+    │   ├── RefusedSparqlError     a query with SERVICE, an update with LOAD, where not allowed
     │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
     │   └── UnknownEngineError     an engine name no stage has
     ├── OutputPathError        exit 2: an output cannot be written (a folder in the way, no permission, a full disk)
@@ -61,6 +62,7 @@ __all__ = [
     "PathNotFoundError",
     "ProjectNotFoundError",
     "QueryError",
+    "RefusedSparqlError",
     "StoreChoiceError",
     "StoreLocationError",
     "UnknownEngineError",
@@ -323,6 +325,19 @@ class MissingGraphsError(UsageError):
             f"<{g}>" + (f" ({display_path(f)})" if f is not None else "") for g, f in self.missing[:3]
         ) + (f" and {len(self.missing) - 3} more" if len(self.missing) > 3 else "")
         return f"{self.url} does not hold {len(self.missing)} graph(s) of the project: {shown}"
+
+
+class RefusedSparqlError(UsageError):
+    """A query or update uses what the caller does not allow: ``feature`` is ``"SERVICE"`` (a
+    federated query: the engine would fetch ``target`` itself) or ``"LOAD"`` (it would fetch a URL)."""
+
+    def __init__(self, feature: str, target: str) -> None:
+        self.feature, self.target = feature, target
+        super().__init__(feature, target)
+
+    def __str__(self) -> str:
+        what = "a federated query" if self.feature == "SERVICE" else "an update that fetches a URL"
+        return f"refused: {self.feature} {self.target} makes {what}"
 
 
 class StoreLocationError(_PathError):

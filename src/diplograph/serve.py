@@ -28,9 +28,7 @@ Oxigraph 0.5.13's server, measured here, cannot be made safe by flags alone:
 The query UI is Oxigraph's YASGUI page at ``/``; its script and style sheet
 are served by Oxigraph itself, so it works offline.
 
-:func:`push_project` uploads each named graph to any SPARQL 1.1 server,
-replacing it (Graph Store Protocol ``PUT``, or ``DROP``+``INSERT DATA``
-for servers without the GSP), so pushing twice leaves the same data.
+Uploading the dataset to a server is :mod:`diplograph.push`.
 """
 
 from __future__ import annotations
@@ -50,30 +48,26 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from rdflib import URIRef
 
 from diplograph.dataset import assemble
-from diplograph.endpoint import Endpoint, push_graph
 from diplograph.errors import BadValueError, UsageError
 from diplograph.iris import graph_iri
 from diplograph.project import Project
-from diplograph.store import StoreSpec, flush, graph_sizes, plain_graph, remove_graph
+from diplograph.store import StoreSpec, flush, graph_sizes, remove_graph
 
 __all__ = [
     "DEFAULT_BIND",
     "DEFAULT_TIMEOUT",
-    "PushedGraph",
     "SparqlServer",
     "default_db",
     "find_service",
     "oxigraph_executable",
     "parse_bind",
     "prepare_db",
-    "push_project",
 ]
 
 DEFAULT_BIND = "127.0.0.1:7878"
@@ -154,41 +148,6 @@ def prepare_db(
     del assembled
     gc.collect()  # drop the last reference to the store: releases the folder's lock for the server
     return dict(sorted(counts.items()))
-
-
-# --- pushing ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PushedGraph:
-    """One graph sent by :func:`push_project`: its name, the file it came from, triples sent."""
-
-    name: URIRef
-    file: Path | None
-    triples: int
-
-
-def push_project(
-    project: Project,
-    endpoint: Endpoint,
-    files: Sequence[Path | str] | None = None,
-    method: str = "gsp",
-    include_shapes: bool = True,
-) -> list[PushedGraph]:
-    """Replace each of the project's named graphs on ``endpoint`` with its current content.
-
-    The project's dataset is assembled in memory (:func:`diplograph.dataset.assemble`: the same
-    graphs every command sees, ``graph/meta`` included), then each graph is sent with
-    :func:`~diplograph.endpoint.push_graph` (``method`` ``"gsp"`` or ``"update"``). Graphs on the
-    server that the project does not have are left alone.
-    """
-    assembled = assemble(project, files, store="memory")
-    pushed = []
-    names = [n for n in assembled.asserted_graphs if include_shapes or n != graph_iri("shapes")]
-    for name in sorted(names):
-        sent = push_graph(endpoint, name, plain_graph(assembled.dataset, [name]), method=method)
-        pushed.append(PushedGraph(name, assembled.graph_files.get(name), sent))
-    return pushed
 
 
 # --- the server ------------------------------------------------------------------

@@ -43,7 +43,7 @@ def push(
     """
     from diplograph.endpoint import PUSH_METHODS, Endpoint
     from diplograph.errors import UsageError
-    from diplograph.serve import push_project
+    from diplograph.push import push_project
 
     if method not in PUSH_METHODS:
         raise UsageError(f"--method {method!r}: choose one of {', '.join(PUSH_METHODS)}")

@@ -1,0 +1,138 @@
+"""diplograph.sparql_guard finds SERVICE and LOAD by parsing, however they are spelt.
+
+Every spelling below (comments, case, escapes, nesting, prefixed and relative IRIs, variables)
+must be reported by the guard; the ones Oxigraph itself parses, and so would run, are counted so
+that the family is known to hold real queries, not typos. Spellings that
+only *look* like SERVICE (in a string, an IRI, a comment, a local name) must not be refused.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pyoxigraph as ox
+import pytest
+
+from diplograph.errors import QueryError, RefusedSparqlError
+from diplograph.sparql_guard import inspect_query, inspect_update, refuse
+
+TARGET = "http://127.0.0.1:1/sparql"  # port 1: nothing listens; nothing is ever sent (see below)
+
+KEYWORDS = ["SERVICE", "service", "SeRvIcE", "\\u0053ERVICE", "SERV\\u0049CE", "\\U00000053ERVICE"]
+BEFORE = ["", ".", " . ", "\n", "# a comment\n", "\t", "{ ?x ?y ?z } "]
+TARGETS = [f"<{TARGET}>", "SILENT <" + TARGET + ">", "ex:sparql", "?endpoint", "SILENT ?endpoint", "<sparql>"]
+PLACES = [
+    "SELECT * WHERE {{ ?a ?b ?c {before}{kw} {target} {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ OPTIONAL {{ {kw} {target} {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ {kw} {target} {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o MINUS {{ {kw} {target} {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ {kw} {target} {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ {{ SELECT * WHERE {{ {kw} {target} {{ ?s ?p ?o }} }} }} }}",
+    "SELECT * WHERE {{ GRAPH ?g {{ {kw} {target} {{ ?s ?p ?o }} }} }}",
+    "ASK {{ {kw} {target} {{ ?s ?p ?o }} }}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {kw} {target} {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ {kw}\n{target}\n{{ {kw} {target} {{ ?s ?p ?o }} }} }}",
+]
+PROLOGUE = "PREFIX ex: <http://127.0.0.1:1/> BASE <http://127.0.0.1:1/>\n"
+
+
+def _spellings():
+    for place, kw, before, target in itertools.product(PLACES, KEYWORDS, BEFORE, TARGETS):
+        if "{before}" not in place and before:
+            continue
+        if place.startswith("SELECT * WHERE {{ {kw}\n") and before:
+            continue
+        yield PROLOGUE + place.format(kw=kw, before=before, target=target)
+
+
+SPELLINGS = list(_spellings())
+
+
+def oxigraph_parses(text: str) -> bool:
+    """True when Oxigraph accepts ``text`` (it then fails to evaluate it: port 1 refuses at once)."""
+    try:
+        answer = ox.Store().query(text, use_default_graph_as_union=True)
+        if not isinstance(answer, ox.QueryBoolean):
+            list(answer)
+    except SyntaxError:
+        return False
+    except (OSError, RuntimeError, ValueError):
+        return True  # parsed, then the SERVICE call failed
+    return True
+
+
+RUNNABLE = [text for text in SPELLINGS if oxigraph_parses(text)]
+
+
+def test_there_are_many_spellings_oxigraph_would_run():
+    # Oxigraph (0.5) does not expand \u escapes outside strings: those spellings are syntax errors
+    # for it, and are refused here all the same.
+    assert len(SPELLINGS) > 500 and len(RUNNABLE) > 200
+
+
+@pytest.mark.parametrize("text", SPELLINGS, ids=lambda t: str(abs(hash(t)) % 10**8))
+def test_every_spelling_of_service_is_refused(text):
+    # A SERVICE inside a SERVICE sends rdflib's grammar into endless recursion: the text cannot be
+    # checked, which is a QueryError, and what cannot be checked is refused too.
+    with pytest.raises((RefusedSparqlError, QueryError)) as info:
+        refuse(inspect_query(text))
+    if isinstance(info.value, RefusedSparqlError):
+        assert info.value.feature == "SERVICE"
+    else:
+        assert "recursion" in str(info.value) and "\n{" in text, text
+
+
+def test_every_spelling_but_a_service_inside_a_service_is_parsed_and_its_service_named():
+    nested = [text for text in SPELLINGS if "\n{" in text]
+    for text in SPELLINGS:
+        if text not in nested:
+            assert inspect_query(text).services, text
+    assert len(nested) < 0.1 * len(SPELLINGS)
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:1/>" }',
+    "SELECT * WHERE { ?s ?p <http://example.org/SERVICE> }",
+    "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:1/> { }",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:SERVICE ?o }",
+    "SELECT ?service WHERE { ?service ?p ?o }",
+    "SELECT * WHERE { ?s ?p '''a\nSERVICE <x> { }''' }",
+])
+def test_what_only_looks_like_service_is_not_refused(text):
+    assert oxigraph_parses(text)
+    found = inspect_query(text)
+    assert found.services == ()
+    refuse(found)
+
+
+@pytest.mark.parametrize("text", [
+    "LOAD <http://127.0.0.1:1/data.ttl>",
+    "load silent <http://127.0.0.1:1/data.ttl> INTO GRAPH <urn:g>",
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> } ; LOAD <http://127.0.0.1:1/x>",
+    "\\u004cOAD <http://127.0.0.1:1/x>",
+])
+def test_load_is_found_in_updates(text):
+    found = inspect_update(text)
+    assert found.kind == "update" and found.loads and "Load" in found.operations
+    with pytest.raises(RefusedSparqlError) as info:
+        refuse(found)
+    assert info.value.feature == "LOAD"
+
+
+def test_service_in_an_update_is_found():
+    found = inspect_update(f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{TARGET}> {{ ?s ?p ?o }} }}")
+    assert found.services == (TARGET,) and found.operations == ("Modify",)
+
+
+def test_dataset_clauses_are_read():
+    found = inspect_query("SELECT * FROM <urn:a> FROM <urn:b> FROM NAMED <urn:c> WHERE { ?s ?p ?o }")
+    assert (found.from_graphs, found.from_named, found.has_dataset_clause) == (("urn:a", "urn:b"), ("urn:c",), True)
+    assert not inspect_query("SELECT * WHERE { ?s ?p ?o }").has_dataset_clause
+
+
+def test_what_cannot_be_parsed_is_a_located_query_error():
+    with pytest.raises(QueryError) as info:
+        inspect_query("SELECT * WHERE {\n  ?s ?p \n}")
+    assert info.value.line is not None and "SPARQL syntax error" in str(info.value)
+    with pytest.raises(QueryError):
+        inspect_update("SELECT * WHERE { ?s ?p ?o }")  # a query is not an update
