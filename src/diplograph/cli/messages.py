@@ -28,6 +28,10 @@ OPTION_OF: dict[str, str] = {
     "source_url": "--source-url",
     "bind": "--bind",
     "timeout": "--timeout",
+    "write_timeout": "--write-timeout",
+    "read_timeout": "--read-timeout",
+    "engines": "--engines",
+    "cors": "--cors",
     "db": "--db",
     "endpoint": "--endpoint",
 }
