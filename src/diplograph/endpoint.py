@@ -338,7 +338,8 @@ class Endpoint:
 
     def named_graphs(self) -> list[URIRef]:
         """The named graphs holding at least one triple, sorted."""
-        rows = self.select_json("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: the same answer, but Virtuoso 7.2 takes seconds over DISTINCT ?g
+        rows = self.select_json("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(URIRef(b["g"]["value"]) for b in rows["results"]["bindings"] if b["g"]["type"] == "uri")
 
     # --- Graph Store Protocol ---------------------------------------------------
