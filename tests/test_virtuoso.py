@@ -178,3 +178,15 @@ def test_the_readme_names_the_virtuoso_version_tested(seeded):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     virtuoso_row = next(line for line in readme.splitlines() if line.startswith("| Virtuoso |"))
     assert f"Virtuoso {version}" in virtuoso_row, f"README's table does not name the Virtuoso tested ({server})"
+
+
+def test_update_push_of_a_graph_longer_than_virtuosos_parser_takes_in_one_request(large):
+    """Virtuoso's SPARQL parser gives up ('SP030: memory exhausted') at about 5,000 triples in one INSERT DATA."""
+    server, project = large
+    pushed = _cli(server, "push", "--endpoint", server.query, "--update", server.update, "--method", "update",
+                  "--user", server.user, home=project)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "warning" not in pushed.stderr
+    world = graph_iri("source", "world")
+    sent = next(line for line in pushed.stdout.splitlines() if "graph:source/world:" in line)
+    assert graph_triple_count(Endpoint.from_url(server.query), [world])[world] == int(sent.split(": ")[1].split()[0])
