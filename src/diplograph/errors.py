@@ -329,15 +329,22 @@ class MissingGraphsError(UsageError):
 
 class RefusedSparqlError(UsageError):
     """A query or update uses what the caller does not allow: ``feature`` is ``"SERVICE"`` (a
-    federated query: the engine would fetch ``target`` itself) or ``"LOAD"`` (it would fetch a URL)."""
+    federated query: the engine would fetch ``target`` itself), ``"LOAD"`` (it would fetch a URL),
+    or ``"unchecked"`` (rdflib's SPARQL grammar, which the check is made with, does not read the text,
+    so it cannot be checked for either; ``target`` is the grammar's reason). ``path`` is the query file,
+    None for query text."""
 
-    def __init__(self, feature: str, target: str) -> None:
+    def __init__(self, feature: str, target: str, *, path: Path | str | None = None) -> None:
         self.feature, self.target = feature, target
+        self.path = Path(path) if path is not None else None
         super().__init__(feature, target)
 
     def __str__(self) -> str:
+        where = f"{display_path(self.path)}: " if self.path is not None else ""
+        if self.feature == "unchecked":
+            return f"{where}refused: the query cannot be checked for SERVICE ({_one_line(self.target)})"
         what = "a federated query" if self.feature == "SERVICE" else "an update that fetches a URL"
-        return f"refused: {self.feature} {self.target} makes {what}"
+        return f"{where}refused: {self.feature} {self.target} makes {what}"
 
 
 class StoreLocationError(_PathError):

@@ -12,6 +12,7 @@ from diplograph.errors import (
     DiplographError,
     MissingGraphsError,
     OutputExistsError,
+    RefusedSparqlError,
     StoreChoiceError,
     StoreLocationError,
     UnknownEngineError,
@@ -43,6 +44,8 @@ def problems(err: DiplographError) -> tuple[str, ...]:
         return (f"{err}; pass --force to overwrite it",)
     if isinstance(err, StoreLocationError) and err.in_use:
         return (f"{err} (a running `diplograph serve`?); stop it, or query it through --endpoint",)
+    if isinstance(err, RefusedSparqlError) and err.feature in ("SERVICE", "unchecked"):
+        return (f"{err}; pass --allow-service to run it" + (" unchecked" if err.feature == "unchecked" else ""),)
     if isinstance(err, MissingGraphsError):
         return (f"{err}; upload them with `diplograph push --endpoint {err.url}`",)
     if isinstance(err, UnsupportedAxiomError):

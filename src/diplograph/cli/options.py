@@ -25,7 +25,7 @@ import typer
 
 from diplograph.store import ALL_STORES, StoreSpec, store_spec
 
-__all__ = ["DB_OPTION", "ENDPOINT_OPTION", "ENGINE_OPTION", "STORE_OPTION", "check_engine", "open_store"]
+__all__ = ["ALLOW_SERVICE_OPTION", "DB_OPTION", "ENDPOINT_OPTION", "ENGINE_OPTION", "STORE_OPTION", "check_engine", "open_store"]
 
 STORE_OPTION = typer.Option(
     None,
@@ -65,6 +65,15 @@ def open_store(store: str | None = None, db: Path | None = None, endpoint: str |
         spec.endpoint_urls().ping()
     return spec
 
+
+ALLOW_SERVICE_OPTION = typer.Option(
+    False,
+    "--allow-service",
+    help=(
+        "Run federated queries: let the query engine send the requests a SERVICE clause asks for. "
+        "Refused by default, because a query file can make this machine call any address it names."
+    ),
+)
 
 ENGINE_OPTION = typer.Option(
     "reference",

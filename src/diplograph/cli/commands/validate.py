@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from diplograph.cli.app import app, console, plural, result_line, results_table
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
+from diplograph.cli.options import ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
 from diplograph.errors import UsageError
 from diplograph.project import Project
 
@@ -34,6 +34,7 @@ def validate(
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
     engine: str = ENGINE_OPTION,
+    allow_service: bool = ALLOW_SERVICE_OPTION,
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
@@ -50,7 +51,7 @@ def validate(
         raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
     check_engine(engine)
     spec = open_store(store, db, endpoint)
-    report = validate_project(Project.find(), files or None, store=spec, engine=engine)
+    report = validate_project(Project.find(), files or None, store=spec, engine=engine, allow_service=allow_service)
     shown = [r for r in report.results if info or r.severity != "Info"]
     if output == "table" or (output == "auto" and sys.stdout.isatty()):
         if shown:
