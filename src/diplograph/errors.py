@@ -26,6 +26,7 @@ hierarchy::
     │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
     │   └── UnknownEngineError     an engine name no stage has
     ├── OutputPathError        exit 2: an output cannot be written (a folder in the way, no permission, a full disk)
+    ├── QueryTimeoutError      exit 2: a query did not finish in the time it was given (``seconds``)
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
 
 Other modules add their own subclasses (``NonConformingError`` and
@@ -62,6 +63,7 @@ __all__ = [
     "PathNotFoundError",
     "ProjectNotFoundError",
     "QueryError",
+    "QueryTimeoutError",
     "RefusedSparqlError",
     "StoreChoiceError",
     "StoreLocationError",
@@ -369,6 +371,21 @@ class OutputPathError(DiplographError):
 
     def __str__(self) -> str:
         return f"{display_path(self.path)}: cannot write: {self.reason}"
+
+
+class QueryTimeoutError(DiplographError):
+    """A query was stopped after ``seconds`` without an answer; ``path`` is its file, None for query text."""
+
+    exit_code = 2
+
+    def __init__(self, seconds: float, path: Path | str | None = None) -> None:
+        self.seconds = seconds
+        self.path = Path(path) if path is not None else None
+        super().__init__(seconds, self.path)
+
+    def __str__(self) -> str:
+        what = f"{display_path(self.path)}: query" if self.path is not None else "query"
+        return f"{what} stopped after {self.seconds:g} s without an answer"
 
 
 class EndpointError(DiplographError):

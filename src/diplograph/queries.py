@@ -50,6 +50,7 @@ import difflib
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,7 @@ from diplograph.errors import (
     InputErrors,
     PathNotFoundError,
     QueryError,
+    QueryTimeoutError,
     RefusedSparqlError,
 )
 from diplograph.files import NotUtf8, decode_utf8
@@ -86,6 +88,7 @@ __all__ = [
     "to_csv",
     "to_json",
     "to_tsv",
+    "unfinished_queries",
 ]
 
 #: Keys a query header may hold (``#+ key: value``); ``summary`` and ``returns`` are required.
@@ -262,7 +265,9 @@ class QueryResult:
         return [tuple(map(term_text, row)) for row in self.rows]
 
 
-def run_query(target, query: str | NamedQuery, *, allow_service: bool = False) -> QueryResult:
+def run_query(
+    target, query: str | NamedQuery, *, allow_service: bool = False, timeout: float | None = None
+) -> QueryResult:
     """Run a SELECT or ASK query on the project's dataset, or on an rdflib ``Graph`` or ``Dataset``.
 
     ``target`` is a :class:`~diplograph.dataset.ProjectDataset` (the query sees exactly its
@@ -274,13 +279,23 @@ def run_query(target, query: str | NamedQuery, *, allow_service: bool = False) -
     for a syntax error (with its line and column), an unknown prefix, a CONSTRUCT or DESCRIBE
     query, or a failure while evaluating; :class:`~diplograph.errors.RefusedSparqlError` for a
     ``SERVICE``.
+
+    The engine works in a thread of its own while the calling thread waits, so that a signal
+    (Ctrl-C) reaches the caller at once even while Oxigraph evaluates (Python runs signal handlers
+    only in the main thread, and only between its own instructions). With ``timeout`` (seconds),
+    a query still running then is a :class:`~diplograph.errors.QueryTimeoutError`. No engine can
+    be told to stop: a query left behind (a timeout, an interrupt) runs on until it ends or the
+    process exits (:func:`unfinished_queries`; the command line exits at once).
     """
     path = query.path if isinstance(query, NamedQuery) else None
     text = query.text if isinstance(query, NamedQuery) else query
     guard_query(text, path=path, allow_service=allow_service)
     dataset = getattr(target, "dataset", target)
     try:
-        columns, rows, boolean = select(dataset, text, getattr(target, "query_graphs", None))
+        columns, rows, boolean = _in_a_thread(
+            lambda: select(dataset, text, getattr(target, "query_graphs", None)), timeout, path)
+    except QueryTimeoutError:
+        raise
     except TypeError as exc:
         raise QueryError(f"{exc} queries are not supported here; use SELECT or ASK", path=path) from None
     except Exception as exc:  # parsers and engines raise many unrelated types
@@ -288,6 +303,35 @@ def run_query(target, query: str | NamedQuery, *, allow_service: bool = False) -
     if boolean is not None:
         return QueryResult(columns=(), rows=(), boolean=boolean)
     return QueryResult(columns=columns, rows=tuple(rows))
+
+
+_WORKER = "diplograph-query"
+
+
+def _in_a_thread(evaluate, timeout: float | None, path: Path | None):
+    """``evaluate()`` in a daemon thread; its value or its exception, or QueryTimeoutError after ``timeout``."""
+    outcome: dict = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["value"] = evaluate()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name=_WORKER, daemon=True).start()
+    if not done.wait(timeout):  # a signal interrupts the wait: its exception leaves from here
+        raise QueryTimeoutError(timeout, path)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def unfinished_queries() -> int:
+    """How many queries :func:`run_query` stopped waiting for (a timeout, an interrupt) are still running."""
+    return sum(1 for t in threading.enumerate() if t.name == _WORKER and t.is_alive())
 
 
 def guard_query(text: str, *, path: Path | str | None = None, allow_service: bool = False) -> None:

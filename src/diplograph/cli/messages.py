@@ -12,6 +12,7 @@ from diplograph.errors import (
     DiplographError,
     MissingGraphsError,
     OutputExistsError,
+    QueryTimeoutError,
     RefusedSparqlError,
     StoreChoiceError,
     StoreLocationError,
@@ -46,6 +47,8 @@ def problems(err: DiplographError) -> tuple[str, ...]:
         return (f"{err} (a running `diplograph serve`?); stop it, or query it through --endpoint",)
     if isinstance(err, RefusedSparqlError) and err.feature in ("SERVICE", "unchecked"):
         return (f"{err}; pass --allow-service to run it" + (" unchecked" if err.feature == "unchecked" else ""),)
+    if isinstance(err, QueryTimeoutError):
+        return (f"{err} (--timeout {err.seconds:g})",)
     if isinstance(err, MissingGraphsError):
         return (f"{err}; upload them with `diplograph push --endpoint {err.url}`",)
     if isinstance(err, UnsupportedAxiomError):

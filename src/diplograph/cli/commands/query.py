@@ -26,6 +26,11 @@ def query(
     infer: bool = typer.Option(False, "--infer", help="Include OWL-RL inferred triples (graph/inferred); slower."),
     list_: bool = typer.Option(False, "--list", help="List the named queries with their summaries and exit (nothing is run)."),
     allow_service: bool = ALLOW_SERVICE_OPTION,
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", min=0.001, metavar="SECONDS",
+        help="Stop the query if it has no answer after this many seconds (exit 2). Default: no limit; Ctrl-C stops it.",
+        show_default=False,
+    ),
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
@@ -35,7 +40,8 @@ def query(
     Queries see the union of all named graphs (ontology, reference, sources;
     with --infer also the inferred triples). A federated query (SERVICE) is
     refused unless --allow-service. Exit status: 0 ok, 2 unknown query name,
-    SPARQL syntax error, refused query or unreadable query file.
+    SPARQL syntax error, refused query, unreadable query file or --timeout
+    reached, 130 interrupted (Ctrl-C).
     """
     from diplograph.queries import (
         find_query,
@@ -62,7 +68,7 @@ def query(
         from diplograph.dataset import assemble
 
         assembled = assemble(project, store=open_store(store, db, endpoint), infer=infer)
-        result = run_query(assembled, target, allow_service=allow_service)
+        result = run_query(assembled, target, allow_service=allow_service, timeout=timeout)
     except QueryError as err:
         typer.echo(f"error: {_located(err)}", err=True)
         raise typer.Exit(err.exit_code)
