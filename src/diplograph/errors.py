@@ -10,6 +10,8 @@ hierarchy::
     │   ├── EmptyInputError        a file with no triples, a folder with no graph files
     │   ├── ParseError             syntax error; ``path``, ``line``, ``detail``
     │   ├── EncodingError          bytes that are not UTF-8; ``path``, ``line``, ``detail``
+    │   ├── UnsafeInputError       a file that would make its parser fetch a URL or a file (a JSON-LD
+    │   │                          ``@context``) or expand XML entities without limit; ``feature``, ``reference``
     │   ├── UnsupportedFormatError a file suffix we cannot read
     │   ├── ProjectNotFoundError   no folder holding ontology/diplograph.ttl
     │   ├── QueryError             a SPARQL query file or text that cannot be read or run;
@@ -68,6 +70,7 @@ __all__ = [
     "StoreChoiceError",
     "StoreLocationError",
     "UnknownEngineError",
+    "UnsafeInputError",
     "UnsupportedAxiomError",
     "UnsupportedFormatError",
     "UsageError",
@@ -170,6 +173,28 @@ class ParseError(_LocatedError):
 
 class EncodingError(_LocatedError):
     """A file holds bytes that are not UTF-8; ``line`` is where the first bad byte is."""
+
+
+class UnsafeInputError(_LocatedError):
+    """A file asks its parser for what diplograph does not let a parser do, so it is not parsed.
+
+    ``feature`` is ``"json-ld-context"`` (a JSON-LD ``@context`` or ``@import`` naming a document to
+    fetch, ``reference``: rdflib would fetch a URL, or read a local file such as ``/etc/passwd``)
+    or ``"xml-entity"`` (an RDF/XML document declaring the entity ``reference``: nested entities
+    expand exponentially, a 700-byte file into gigabytes). ``line`` is where it is, when known.
+    """
+
+    _WHY = {
+        "json-ld-context": "names the JSON-LD context {ref}, which would be fetched while parsing "
+                           "(remote and file contexts are not read)",
+        "xml-entity": "declares the XML entity {ref!r}; documents declaring entities are not read, because "
+                      "nested entities expand without limit",
+    }
+
+    def __init__(self, path: Path | str, line: int | None, feature: str, reference: str) -> None:
+        self.feature, self.reference = feature, reference
+        why = self._WHY.get(feature, "{ref}").format(ref=f"<{reference}>" if feature == "json-ld-context" else reference)
+        super().__init__(path, line, f"refused: the file {why}")
 
 
 class InputErrors(InputError):

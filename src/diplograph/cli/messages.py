@@ -10,6 +10,7 @@ from __future__ import annotations
 from diplograph.errors import (
     BadValueError,
     DiplographError,
+    InputErrors,
     MissingGraphsError,
     OutputExistsError,
     QueryTimeoutError,
@@ -17,8 +18,10 @@ from diplograph.errors import (
     StoreChoiceError,
     StoreLocationError,
     UnknownEngineError,
+    UnsafeInputError,
     UnsupportedAxiomError,
 )
+from diplograph.loading import ALLOW_CONTEXTS_ENV
 
 __all__ = ["OPTION_OF", "problems"]
 
@@ -37,6 +40,8 @@ OPTION_OF: dict[str, str] = {
 
 def problems(err: DiplographError) -> tuple[str, ...]:
     """One line per problem of ``err``, in the command line's words."""
+    if isinstance(err, InputErrors):  # each one worded as it would be alone
+        return tuple(line for one in err.errors for line in problems(one))
     if isinstance(err, StoreChoiceError):
         return (_store_choice(err),)
     if isinstance(err, BadValueError):
@@ -47,6 +52,8 @@ def problems(err: DiplographError) -> tuple[str, ...]:
         return (f"{err} (a running `diplograph serve`?); stop it, or query it through --endpoint",)
     if isinstance(err, RefusedSparqlError) and err.feature in ("SERVICE", "unchecked"):
         return (f"{err}; pass --allow-service to run it" + (" unchecked" if err.feature == "unchecked" else ""),)
+    if isinstance(err, UnsafeInputError):
+        return (_unsafe_input(err),)
     if isinstance(err, QueryTimeoutError):
         return (f"{err} (--timeout {err.seconds:g})",)
     if isinstance(err, MissingGraphsError):
@@ -56,6 +63,12 @@ def problems(err: DiplographError) -> tuple[str, ...]:
     if isinstance(err, UnknownEngineError):
         return (f"--engine {err.engine!r}: choose one of {', '.join(err.choices)}",)
     return err.problems
+
+
+def _unsafe_input(err: UnsafeInputError) -> str:
+    if err.feature == "json-ld-context":
+        return f"{err}; write the context into the file, or set {ALLOW_CONTEXTS_ENV}=1 to let it be fetched"
+    return f"{err}; write the values out in full, or convert the file to Turtle"
 
 
 def _store_choice(err: StoreChoiceError) -> str:
