@@ -93,6 +93,8 @@ class RecordingProxy:
 
     def _forward(self, seen: Seen) -> tuple[int, dict[str, str], bytes]:
         headers = {k: v for k, v in seen.headers.items() if k in ("content-type", "accept")}
+        if "origin" in seen.headers:  # as a reverse proxy maps its own origin to the server's
+            headers["origin"] = self.upstream.rstrip("/")
         req = urllib.request.Request(self.upstream + seen.path, data=seen.body or None, method=seen.method,
                                      headers=headers)
         try:

@@ -333,9 +333,16 @@ class Endpoint:
         return Counter({URIRef(b["t"]["value"]): int(b["n"]["value"]) for b in rows["results"]["bindings"] if "t" in b})
 
     def run_update(self, update: str) -> None:
-        """Send a SPARQL update as a form-encoded POST (the server must allow updates)."""
+        """Send a SPARQL update as a form-encoded POST (the server must allow updates).
+
+        The request says it comes from the endpoint's own origin: a server guarding against
+        cross-site forms (``diplograph serve``) refuses a form-encoded update without a matching
+        ``Origin``, and this is not a web page of another site.
+        """
         body = urllib.parse.urlencode({"update": update}).encode("ascii")
-        self.request(self.update, data=body, headers={"Content-Type": _FORM})
+        parts = urllib.parse.urlsplit(self.update)
+        origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        self.request(self.update, data=body, headers={"Content-Type": _FORM, "Origin": origin})
 
     def named_graphs(self) -> list[URIRef]:
         """The named graphs holding at least one triple, sorted."""

@@ -10,6 +10,8 @@ hierarchy::
     │   ├── EmptyInputError        a file with no triples, a folder with no graph files
     │   ├── ParseError             syntax error; ``path``, ``line``, ``detail``
     │   ├── EncodingError          bytes that are not UTF-8; ``path``, ``line``, ``detail``
+    │   ├── UnsafeInputError       a file that would make its parser fetch a URL or a file (a JSON-LD
+    │   │                          ``@context``) or expand XML entities without limit; ``feature``, ``reference``
     │   ├── UnsupportedFormatError a file suffix we cannot read
     │   ├── ProjectNotFoundError   no folder holding ontology/diplograph.ttl
     │   ├── QueryError             a SPARQL query file or text that cannot be read or run;
@@ -27,6 +29,7 @@ hierarchy::
     │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
     │   └── UnknownEngineError     an engine name no stage has
     ├── OutputPathError        exit 2: an output cannot be written (a folder in the way, no permission, a full disk)
+    ├── QueryTimeoutError      exit 2: a query did not finish in the time it was given (``seconds``)
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
         └── TruncatedResultError   the server cut an answer short (a result-row limit)
 
@@ -65,11 +68,13 @@ __all__ = [
     "PathNotFoundError",
     "ProjectNotFoundError",
     "QueryError",
+    "QueryTimeoutError",
     "RefusedSparqlError",
     "StoreChoiceError",
     "StoreLocationError",
     "TruncatedResultError",
     "UnknownEngineError",
+    "UnsafeInputError",
     "UnsupportedAxiomError",
     "UnsupportedFormatError",
     "UsageError",
@@ -185,6 +190,28 @@ class ParseError(_LocatedError):
 
 class EncodingError(_LocatedError):
     """A file holds bytes that are not UTF-8; ``line`` is where the first bad byte is."""
+
+
+class UnsafeInputError(_LocatedError):
+    """A file asks its parser for what diplograph does not let a parser do, so it is not parsed.
+
+    ``feature`` is ``"json-ld-context"`` (a JSON-LD ``@context`` or ``@import`` naming a document to
+    fetch, ``reference``: rdflib would fetch a URL, or read a local file such as ``/etc/passwd``)
+    or ``"xml-entity"`` (an RDF/XML document declaring the entity ``reference``: nested entities
+    expand exponentially, a 700-byte file into gigabytes). ``line`` is where it is, when known.
+    """
+
+    _WHY = {
+        "json-ld-context": "names the JSON-LD context {ref}, which would be fetched while parsing "
+                           "(remote and file contexts are not read)",
+        "xml-entity": "declares the XML entity {ref!r}; documents declaring entities are not read, because "
+                      "nested entities expand without limit",
+    }
+
+    def __init__(self, path: Path | str, line: int | None, feature: str, reference: str) -> None:
+        self.feature, self.reference = feature, reference
+        why = self._WHY.get(feature, "{ref}").format(ref=f"<{reference}>" if feature == "json-ld-context" else reference)
+        super().__init__(path, line, f"refused: the file {why}")
 
 
 class InputErrors(InputError):
@@ -346,15 +373,22 @@ class MissingGraphsError(UsageError):
 
 class RefusedSparqlError(UsageError):
     """A query or update uses what the caller does not allow: ``feature`` is ``"SERVICE"`` (a
-    federated query: the engine would fetch ``target`` itself) or ``"LOAD"`` (it would fetch a URL)."""
+    federated query: the engine would fetch ``target`` itself), ``"LOAD"`` (it would fetch a URL),
+    or ``"unchecked"`` (rdflib's SPARQL grammar, which the check is made with, does not read the text,
+    so it cannot be checked for either; ``target`` is the grammar's reason). ``path`` is the query file,
+    None for query text."""
 
-    def __init__(self, feature: str, target: str) -> None:
+    def __init__(self, feature: str, target: str, *, path: Path | str | None = None) -> None:
         self.feature, self.target = feature, target
+        self.path = Path(path) if path is not None else None
         super().__init__(feature, target)
 
     def __str__(self) -> str:
+        where = f"{display_path(self.path)}: " if self.path is not None else ""
+        if self.feature == "unchecked":
+            return f"{where}refused: the query cannot be checked for SERVICE ({_one_line(self.target)})"
         what = "a federated query" if self.feature == "SERVICE" else "an update that fetches a URL"
-        return f"refused: {self.feature} {self.target} makes {what}"
+        return f"{where}refused: {self.feature} {self.target} makes {what}"
 
 
 class StoreLocationError(_PathError):
@@ -379,6 +413,21 @@ class OutputPathError(DiplographError):
 
     def __str__(self) -> str:
         return f"{display_path(self.path)}: cannot write: {self.reason}"
+
+
+class QueryTimeoutError(DiplographError):
+    """A query was stopped after ``seconds`` without an answer; ``path`` is its file, None for query text."""
+
+    exit_code = 2
+
+    def __init__(self, seconds: float, path: Path | str | None = None) -> None:
+        self.seconds = seconds
+        self.path = Path(path) if path is not None else None
+        super().__init__(seconds, self.path)
+
+    def __str__(self) -> str:
+        what = f"{display_path(self.path)}: query" if self.path is not None else "query"
+        return f"{what} stopped after {self.seconds:g} s without an answer"
 
 
 class EndpointError(DiplographError):

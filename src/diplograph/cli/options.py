@@ -32,6 +32,7 @@ import typer
 from diplograph.store import ALL_STORES, StoreSpec, store_spec
 
 __all__ = [
+    "ALLOW_SERVICE_OPTION",
     "DB_OPTION",
     "ENDPOINT_OPTION",
     "ENGINE_OPTION",
@@ -112,6 +113,15 @@ def open_store(
         spec.endpoint_urls().ping()
     return spec
 
+
+ALLOW_SERVICE_OPTION = typer.Option(
+    False,
+    "--allow-service",
+    help=(
+        "Run federated queries: let the query engine send the requests a SERVICE clause asks for. "
+        "Refused by default, because a query file can make this machine call any address it names."
+    ),
+)
 
 ENGINE_OPTION = typer.Option(
     "reference",

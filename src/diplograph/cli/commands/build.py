@@ -10,7 +10,7 @@ from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, results_table
 from diplograph.cli.options import (
-    DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
+    ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
 )
 from diplograph.errors import display_path
 from diplograph.project import Project
@@ -25,6 +25,7 @@ def build(
     user: Optional[str] = USER_OPTION,
     password: Optional[str] = PASSWORD_OPTION,
     engine: str = ENGINE_OPTION,
+    allow_service: bool = ALLOW_SERVICE_OPTION,
 ) -> None:
     """Load every graph, validate, infer, run every named query, and write out/.
 
@@ -46,7 +47,8 @@ def build(
             def progress(stage: str) -> None:
                 status.update(f"{stage} ({STAGES.index(stage) + 1}/{len(STAGES)})…")
 
-            report = run_build(Project.find(), out, store=spec, progress=progress, engine=engine)
+            report = run_build(Project.find(), out, store=spec, progress=progress, engine=engine,
+                               allow_service=allow_service)
     except NonConformingError as err:
         out_console.print(results_table([r for r in err.report.results if r.severity == "Violation"]))
         typer.echo(

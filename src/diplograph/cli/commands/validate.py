@@ -10,7 +10,7 @@ import typer
 
 from diplograph.cli.app import app, console, plural, result_line, results_table
 from diplograph.cli.options import (
-    DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
+    ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
 )
 from diplograph.errors import UsageError
 from diplograph.project import Project
@@ -38,6 +38,7 @@ def validate(
     user: Optional[str] = USER_OPTION,
     password: Optional[str] = PASSWORD_OPTION,
     engine: str = ENGINE_OPTION,
+    allow_service: bool = ALLOW_SERVICE_OPTION,
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
