@@ -49,6 +49,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import URIRef
+
 from diplograph.dataset import ProjectDataset, add_inferred, assemble, reason
 from diplograph.errors import DiplographError, display_path
 from diplograph.iris import graph_iri
@@ -56,7 +58,7 @@ from diplograph.merge import MergeReport
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
 from diplograph.reasoning import InferenceResult
-from diplograph.store import DEFAULT_STORE, StoreSpec, add_graph, graph_sizes, new_dataset, plain_graph
+from diplograph.store import DEFAULT_STORE, StoreSpec, graph_sizes, write_graphs
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
 from diplograph.validation.project import validate_dataset
@@ -264,13 +266,10 @@ def _run_checks(
 # --- writing -----------------------------------------------------------------
 
 
-def _export_dataset(assembled: ProjectDataset):
-    """A pure-rdflib copy of every graph of the dataset, literals in rdflib's form (no ``^^xsd:string``)."""
-    export = new_dataset("rdflib")
+def _exported_graphs(assembled: ProjectDataset) -> list[URIRef]:
+    """The named graphs out/ holds: every non-empty one of the dataset, sorted."""
     sizes = graph_sizes(assembled.dataset)
-    for name in sorted(n for n in assembled.view if sizes.get(n)):
-        add_graph(export, name, plain_graph(assembled.dataset, [name]))
-    return export
+    return sorted(n for n in assembled.view if sizes.get(n))
 
 
 def _report_text(report: ValidationReport) -> str:
@@ -294,9 +293,9 @@ def _result_line(r: ValidationResult) -> str:
 
 
 def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationReport, answers) -> None:
-    export = _export_dataset(assembled)
-    export.serialize(destination=folder / "dataset.trig", format="trig", encoding="utf-8")
-    export.serialize(destination=folder / "dataset.nq", format="nquads", encoding="utf-8")
+    names = _exported_graphs(assembled)
+    write_graphs(assembled.dataset, names, folder / "dataset.trig", "trig")
+    write_graphs(assembled.dataset, names, folder / "dataset.nq", "nquads")
     bind_prefixes(report.report_graph).serialize(destination=folder / "validation-report.ttl", format="turtle")
     (folder / "validation-report.txt").write_text(_report_text(report), encoding="utf-8")
     (folder / "merge-report.json").write_text(assembled.merge.to_json(times=False), encoding="utf-8")

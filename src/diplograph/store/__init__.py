@@ -38,6 +38,7 @@ rdflib store).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
@@ -50,6 +51,7 @@ from diplograph.store import oxigraph as _ox
 from diplograph.store.oxigraph import Staging, WorkingStore, canonical_literals, query_form, syntax_error_location
 from diplograph.store.remote import EndpointStore, remote_triples
 from diplograph.store.spec import ALL_STORES, DEFAULT_STORE, STORES, StoreSpec, store_spec
+from diplograph.namespaces import PREFIXES
 from diplograph.terms import bind_prefixes, plain
 
 # rdflib's SPARQL engine downloads the IRI of every FROM / FROM NAMED graph by default (a request
@@ -80,6 +82,7 @@ __all__ = [
     "store_spec",
     "syntax_error_location",
     "working_store",
+    "write_graphs",
 ]
 
 
@@ -240,6 +243,24 @@ def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Grap
         else:
             result += ((s, p, plain(o)) for s, p, o in dataset.graph(name))
     return result
+
+
+def write_graphs(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt: str) -> None:
+    """Write the named graphs ``names`` of ``dataset`` to ``path`` as ``fmt`` ("trig" or "nquads").
+
+    On an Oxigraph dataset Oxigraph streams them (:func:`~diplograph.store.oxigraph.dump_graphs`);
+    elsewhere they are copied into rdflib (literals typed ``xsd:string`` made plain) and
+    serialised by it. Either way the file holds the same quads, with the diplograph prefixes.
+    """
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    with open(path, "wb") as output:
+        if _ox.dump_graphs(dataset, names, output, fmt, prefixes):
+            return
+    export = bind_prefixes(Dataset())
+    for name in names:
+        target = export.graph(name)
+        target += plain_graph(dataset, [name])
+    export.serialize(destination=str(path), format=fmt, encoding="utf-8")
 
 
 def working_store(dataset: Dataset, names: Sequence[URIRef]) -> WorkingStore:
