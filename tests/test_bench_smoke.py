@@ -22,14 +22,14 @@ def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "2k", "--quick",
          "--out", str(tmp_path / "results"), "--cache", str(tmp_path / "cache")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))
     assert {"command", "machine", "sizes", "html", "summary"} <= set(results)
     size = results["sizes"]["2k"]
     assert 2000 <= size["triples"] < 3500
-    for section in ("load", "validation", "inference", "queries", "merge"):
+    for section in ("load", "validation", "inference", "queries", "merge", "build"):
         assert section in size, section
     for engine in ("rdflib", "memory", "pyoxigraph"):
         assert size["load"][engine]["seconds"] > 0 and size["load"][engine]["peak_rss_mb"] > 0
@@ -50,6 +50,10 @@ def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
     assert size["queries"]["zero_rows_competency"] == []  # every competency query answers on the world
     assert {"naive", "merge"} <= set(size["merge"])
     assert size["merge"]["merge"]["quads"] > 0
+    build = size["build"]
+    assert build["build"]["violations"] == 0 and build["build"]["queries_run"] >= 20, build["build"]
+    assert set(build["build"]["stages"]) == {"load", "validate", "checks", "infer", "queries", "write"}
+    assert build["floor"]["seconds"] > 0 and build["build_vs_floor_time"] > 0
     html = results["html"]["2k"]
     assert html["diplograph"]["nodes"] > 0 and html["pyvis"]["html_bytes"] > 0
     assert (tmp_path / "results" / "latest.md").read_text(encoding="utf-8").startswith("# diplograph benchmark")
