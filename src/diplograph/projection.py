@@ -184,14 +184,16 @@ class _Index:
         self.out: dict[object, dict[object, list]] = defaultdict(lambda: defaultdict(list))
         self.types: dict[object, set] = defaultdict(set)
         self.by_type: dict[object, set] = defaultdict(set)
+        self._labels: dict[object, str] = {}
         seen = set()
+        rdf_type = RDF.type
         # DISTINCT: Oxigraph's union of named graphs is a multiset.
         for s, p, o in run_query(source, _triples_query(source)).rows:
             if (s, p, o) in seen:
                 continue
             seen.add((s, p, o))
             self.out[s][p].append(o)
-            if p == RDF.type:
+            if p == rdf_type:
                 self.types[s].add(o)
                 self.by_type[o].add(s)
 
@@ -204,7 +206,11 @@ class _Index:
 
     def label(self, node) -> str:
         """English (or untagged) rdfs:label / skos:prefLabel / foaf:name; else the IRI's last part."""
-        return label_of(node, self.all)
+        # Cached: a world of 1M triples asks for the same few thousand labels half a million times.
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = label_of(node, self.all)
+        return found
 
     def instances(self, *classes) -> list:
         found = set()
@@ -232,6 +238,12 @@ _REL_DETAIL_TYPES = (
     (DG.Assessment, "assessment"),
     (DG.Quote, "quote"),
 )
+
+
+# Looked up once: attribute access on rdflib's namespaces costs microseconds, in loops run per statement.
+_P_DERIVED, _P_ATTRIBUTED = PROV.wasDerivedFrom, PROV.wasAttributedTo
+_P_MODALITY, _P_OCCASION, _P_EVIDENCE, _P_NOTE = DG.modality, DG.occasion, DG.evidence, DG.evidenceNote
+_P_TEXT, _P_LINE, _P_SENTENCE = DG.text, DG.lineNumber, DG.sentenceNumber
 
 
 class _Builder:
@@ -314,17 +326,17 @@ class _Builder:
     # provenance ------------------------------------------------------------
     def provenance(self, statement) -> list[dict]:
         ix = self.ix
-        sources = [ix.label(s) for s in ix.all(statement, PROV.wasDerivedFrom)]
-        speakers = [ix.label(s) for s in ix.all(statement, PROV.wasAttributedTo)]
-        modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, DG.modality)))
-        occasion = ", ".join(sorted(ix.label(o) for o in ix.all(statement, DG.occasion)))
+        sources = [ix.label(s) for s in ix.all(statement, _P_DERIVED)]
+        speakers = [ix.label(s) for s in ix.all(statement, _P_ATTRIBUTED)]
+        modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, _P_MODALITY)))
+        occasion = ", ".join(sorted(ix.label(o) for o in ix.all(statement, _P_OCCASION)))
         evidence = []
-        for sentence in ix.all(statement, DG.evidence):
-            text = ix.one(sentence, DG.text)
-            key = (_int(ix.one(sentence, DG.lineNumber)), _int(ix.one(sentence, DG.sentenceNumber)), str(sentence))
+        for sentence in ix.all(statement, _P_EVIDENCE):
+            text = ix.one(sentence, _P_TEXT)
+            key = (_int(ix.one(sentence, _P_LINE)), _int(ix.one(sentence, _P_SENTENCE)), str(sentence))
             evidence.append((key, str(text) if text is not None else str(sentence)))
         evidence = [text for _, text in sorted(evidence)]
-        evidence += [str(n) for n in sorted(ix.all(statement, DG.evidenceNote), key=str)]
+        evidence += [str(n) for n in sorted(ix.all(statement, _P_NOTE), key=str)]
         if not (sources or evidence or speakers or modality):
             return []
         base = {
