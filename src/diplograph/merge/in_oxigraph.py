@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from diplograph.compat import blank_node_labels
+from diplograph.merge.blank_nodes import blank_node_labels
 from diplograph.errors import GraphNameClashError, InputError, InputErrors, UsageError, display_path
 from diplograph.iris import META_GRAPH, skolem_base
 from diplograph.merge.conflicts import FACT_PREDICATES, find_conflicts

@@ -44,7 +44,14 @@ from rdflib.term import Node
 
 from diplograph.errors import UsageError
 from diplograph.store import oxigraph as _ox
-from diplograph.store.oxigraph import Staging, WorkingStore, canonical_literals, query_form, syntax_error_location
+from diplograph.store.oxigraph import (
+    Staging,
+    WorkingStore,
+    canonical_literals,
+    parse_quads,
+    query_form,
+    syntax_error_location,
+)
 from diplograph.store.remote import EndpointStore, remote_triples
 from diplograph.store.spec import ALL_STORES, DEFAULT_STORE, STORES, StoreSpec, store_spec
 from diplograph.terms import bind_prefixes, plain
@@ -66,6 +73,7 @@ __all__ = [
     "is_oxigraph",
     "is_remote",
     "new_dataset",
+    "parse_quads",
     "plain_graph",
     "query_form",
     "remove_graph",
