@@ -68,12 +68,98 @@ class Served:
         self.startup_seconds = time.monotonic() - started
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+        stop_process(self.process, 15)
+
+
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM, and SIGKILL if ``process`` has not ended within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection it gets (it must get none).
+
+    ``url`` is an address a forged request would make the server fetch; :attr:`hits` the first
+    bytes of each connection received. As a context manager it stops on exit.
+    """
+
+    def __init__(self, answer: bytes | None = None) -> None:
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/x"
+        self.hits: list[bytes] = []
+        self.answer = answer
+        self._running = True
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while self._running:
             try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.hits.append(conn.recv(4096))
+                    if self.answer is not None:
+                        conn.sendall(self.answer)
+                except OSError:
+                    self.hits.append(b"")
+
+    def quiet_for(self, seconds: float = 0.5) -> bool:
+        """True when no connection arrived, after waiting ``seconds`` for late ones."""
+        time.sleep(seconds)
+        return not self.hits
+
+    def close(self) -> None:
+        self._running = False
+        self._thread.join(2)
+        self.sock.close()
+
+    def __enter__(self) -> Listener:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
+def raw_http(port: int, data: bytes, timeout: float = 10, read_all: bool = False) -> tuple[int | None, bytes, float]:
+    """Send raw bytes to 127.0.0.1:``port``; (status or None, whole reply, seconds until the reply ended).
+
+    Reads one response (by its Content-Length) unless ``read_all``, which reads until the server closes.
+    """
+    started = time.monotonic()
+    reply = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+                head, sep, body = reply.partition(b"\r\n\r\n")
+                if sep and not read_all:
+                    length = [line.split(b":", 1)[1].strip() for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:")]
+                    if length and len(body) >= int(length[0]):
+                        break
+        except (TimeoutError, ConnectionResetError):
+            pass
+    status = int(reply.split()[1]) if reply.startswith(b"HTTP/1.1 ") else None
+    return status, reply, time.monotonic() - started

@@ -16,7 +16,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "diplograph"
 MODULES = sorted(p for p in SRC.rglob("*.py"))
-STORE_LAYER = {"diplograph.store.oxigraph"}
+# The store layer, and the served endpoint's engine process: it runs Oxigraph's own evaluation and
+# result serialisers on the served folder, in a process of its own (diplograph.serve.engine).
+STORE_LAYER = {"diplograph.store.oxigraph", "diplograph.serve.engine"}
 
 
 def _name(path: Path) -> str:

@@ -53,3 +53,19 @@ def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
     html = results["html"]["2k"]
     assert html["diplograph"]["nodes"] > 0 and html["pyvis"]["html_bytes"] > 0
     assert (tmp_path / "results" / "latest.md").read_text(encoding="utf-8").startswith("# diplograph benchmark")
+
+
+@pytest.mark.slow
+def test_serve_load_bench_runs_and_reports_every_run(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "serve_load.py"), "--clients", "20", "--seconds", "1",
+         "--warmup", "0.5", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [report] = tmp_path.glob("serve-load-*.json")
+    results = json.loads(report.read_text(encoding="utf-8"))
+    assert set(results["runs"]) == {f"{s}-{m}" for s in ("oxigraph", "diplograph") for m in ("keepalive", "close")}
+    for run in results["runs"].values():
+        assert run["requests"] > 0 and run["wrong"] == 0 and run["p99_ms"] > 0, run
+    assert results["p99_ratio_keepalive"] and results["p99_ratio_close"]

@@ -23,6 +23,7 @@ hierarchy::
     │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
     │   ├── OutputExistsError      a file that would be overwritten without leave
     │   ├── StoreChoiceError       a store kind without its location, or with one it does not take
+    │   ├── CredentialsError       a user name without a password, or a .netrc that cannot be read
     │   ├── MissingGraphsError     a SPARQL server lacks graphs of the project (push them)
     │   ├── RefusedSparqlError     a query with SERVICE, an update with LOAD, where not allowed
     │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
@@ -30,6 +31,7 @@ hierarchy::
     ├── OutputPathError        exit 2: an output cannot be written (a folder in the way, no permission, a full disk)
     ├── QueryTimeoutError      exit 2: a query did not finish in the time it was given (``seconds``)
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
+        └── TruncatedResultError   the server cut an answer short (a result-row limit)
 
 Other modules add their own subclasses (``NonConformingError`` and
 ``ChecksFailedError`` in :mod:`diplograph.build`, ``MergeConflictError`` in
@@ -52,6 +54,7 @@ from pathlib import Path
 __all__ = [
     "DiplographError",
     "BadValueError",
+    "CredentialsError",
     "EmptyInputError",
     "EncodingError",
     "EndpointError",
@@ -69,12 +72,14 @@ __all__ = [
     "RefusedSparqlError",
     "StoreChoiceError",
     "StoreLocationError",
+    "TruncatedResultError",
     "UnknownEngineError",
     "UnsafeInputError",
     "UnsupportedAxiomError",
     "UnsupportedFormatError",
     "UsageError",
     "display_path",
+    "without_password",
 ]
 
 
@@ -88,6 +93,18 @@ def display_path(path: Path | str) -> str:
         return os.fspath(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return os.fspath(path)
+
+
+def without_password(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` URL in it removed (the user stays).
+
+    >>> without_password("http://dba:secret@127.0.0.1:8890/sparql")
+    'http://dba@127.0.0.1:8890/sparql'
+    """
+    return _URL_PASSWORD.sub(r"\1@", str(text))
+
+
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*):[^/@\s]*@")
 
 
 def _one_line(text: str) -> str:
@@ -344,7 +361,7 @@ class MissingGraphsError(UsageError):
     ``(graph, file)`` pairs it lacks (``file`` None for graphs made by the merge)."""
 
     def __init__(self, url: str, missing: tuple[tuple[object, Path | None], ...]) -> None:
-        self.url, self.missing = url, tuple(missing)
+        self.url, self.missing = without_password(url), tuple(missing)
         super().__init__(url, self.missing)
 
     def __str__(self) -> str:
@@ -414,14 +431,50 @@ class QueryTimeoutError(DiplographError):
 
 
 class EndpointError(DiplographError):
-    """A SPARQL server did not answer, or refused a request; ``url`` is the address tried."""
+    """A SPARQL server did not answer, or refused a request; ``url`` is the address tried.
+
+    ``status`` is the HTTP status of a refusal (None when no answer came); ``challenge`` the
+    authentication scheme a ``401`` asked for (``"Digest"``, ``"Basic"``), if any. No password
+    given in a URL is kept: ``url`` and ``detail`` are stored without it.
+    """
 
     exit_code = 2
 
-    def __init__(self, url: str, detail: str) -> None:
-        self.url = url
-        self.detail = _one_line(detail)
-        super().__init__(url, self.detail)
+    def __init__(self, url: str, detail: str, *, status: int | None = None, challenge: str | None = None) -> None:
+        self.url = without_password(url)
+        self.detail = without_password(_one_line(detail))
+        self.status, self.challenge = status, challenge
+        super().__init__(self.url, self.detail)
 
     def __str__(self) -> str:
         return f"{self.url}: {self.detail}"
+
+
+class TruncatedResultError(EndpointError):
+    """A server answered fewer rows (or triples) than the query has: ``received`` of ``total``
+    (None when the server only said it stopped at its limit). ``limit`` is the limit the server
+    announced (Virtuoso's ``X-SPARQL-MaxRows`` header), if it did."""
+
+    def __init__(self, url: str, received: int, total: int | None, limit: int | None = None, what: str = "rows") -> None:
+        self.received, self.total, self.limit, self.what = received, total, limit, what
+        of = f"{received:,} of the {total:,} {what}" if total is not None else f"{received:,} {what}, its limit"
+        said = f" (X-SPARQL-MaxRows: {limit})" if limit is not None else ""
+        super().__init__(url, f"the server cut the answer short: it sent {of}{said}; "
+                              "raise its result limit (Virtuoso: ResultSetMaxRows) or page the query with LIMIT and OFFSET")
+
+
+class CredentialsError(UsageError):
+    """Credentials for ``url`` that cannot be used: ``problem`` is ``"no-password"`` (a ``user``
+    without a password) or ``"netrc"`` (the ``.netrc`` file at ``path`` cannot be read:
+    ``detail``). Never holds a password."""
+
+    def __init__(self, problem: str, url: str, *, user: str | None = None, path: Path | str | None = None,
+                 detail: str = "") -> None:
+        self.problem, self.url, self.user = problem, without_password(url), user
+        self.path, self.detail = (Path(path) if path is not None else None), without_password(_one_line(detail))
+        super().__init__(problem, self.url, user)
+
+    def __str__(self) -> str:
+        if self.problem == "netrc":
+            return f"{display_path(self.path)}: cannot read it for the credentials of {self.url}: {self.detail}"
+        return f"{self.url}: no password for user {self.user!r}"

@@ -28,7 +28,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from diplograph.errors import QueryError, RefusedSparqlError
 
-__all__ = ["SparqlText", "inspect_query", "inspect_update", "refuse"]
+__all__ = ["SparqlText", "dataset_clauses", "inspect_query", "inspect_update", "refuse"]
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
@@ -65,6 +65,19 @@ def inspect_query(text: str) -> SparqlText:
 def inspect_update(text: str) -> SparqlText:
     """Parse a SPARQL update; raise :class:`~diplograph.errors.QueryError` if it is not one."""
     return _inspect(text, "update")
+
+
+def dataset_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A query's ``FROM`` and ``FROM NAMED`` graphs, or None when it names no dataset of its own.
+
+    Text holding neither the letters ``from`` nor a ``\\u`` escape cannot hold the keyword, so it
+    is answered without a parse (the common case, and the reason this is cheap to call per query).
+    """
+    lowered = text.lower()
+    if "from" not in lowered and "\\u" not in lowered:
+        return None
+    found = inspect_query(text)
+    return (found.from_graphs, found.from_named) if found.has_dataset_clause else None
 
 
 def refuse(found: SparqlText, *, service: bool = True, load: bool = True) -> None:

@@ -7,9 +7,12 @@ is it said which option to use. Anything not listed is shown as the error itself
 
 from __future__ import annotations
 
+from diplograph.cli.options import PASSWORD_ENV
 from diplograph.errors import (
     BadValueError,
+    CredentialsError,
     DiplographError,
+    EndpointError,
     InputErrors,
     MissingGraphsError,
     OutputExistsError,
@@ -33,6 +36,10 @@ OPTION_OF: dict[str, str] = {
     "source_url": "--source-url",
     "bind": "--bind",
     "timeout": "--timeout",
+    "write_timeout": "--write-timeout",
+    "read_timeout": "--read-timeout",
+    "engines": "--engines",
+    "cors": "--cors",
     "db": "--db",
     "endpoint": "--endpoint",
 }
@@ -62,6 +69,10 @@ def problems(err: DiplographError) -> tuple[str, ...]:
         return (f"{err}; use --engine reference",)
     if isinstance(err, UnknownEngineError):
         return (f"--engine {err.engine!r}: choose one of {', '.join(err.choices)}",)
+    if isinstance(err, CredentialsError) and err.problem == "no-password":
+        return (f"{err}; set {PASSWORD_ENV}, pass --password, or add a ~/.netrc entry for the host",)
+    if isinstance(err, EndpointError) and err.status == 401:
+        return (f"{err}; give the user with --user and its password in {PASSWORD_ENV}, --password or ~/.netrc",)
     return err.problems
 
 

@@ -16,7 +16,8 @@ inferred triples; :func:`diplograph.dataset.assemble` fills one. Four stores can
     between commands. Only one process may open it for writing at a time (a RocksDB lock).
 ``sparql``
     Any SPARQL 1.1 server (``StoreSpec(kind="sparql", endpoint=URL)``): queries go over the
-    SPARQL 1.1 Protocol; nothing is uploaded implicitly. The server's default graph must be the
+    SPARQL 1.1 Protocol (:mod:`diplograph.endpoint`: form-encoded, with credentials, answers
+    checked for truncation); nothing is uploaded implicitly. The server's default graph must be the
     union of its named graphs (``oxigraph serve --union-default-graph``, as ``diplograph serve``
     starts it; Virtuoso and GraphDB do this by default).
 
@@ -38,11 +39,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from diplograph.errors import UsageError
+from diplograph.sparql_guard import dataset_clauses
 from diplograph.store import oxigraph as _ox
 from diplograph.store.oxigraph import (
     Staging,
@@ -55,6 +58,10 @@ from diplograph.store.oxigraph import (
 from diplograph.store.remote import EndpointStore, remote_triples
 from diplograph.store.spec import ALL_STORES, DEFAULT_STORE, STORES, StoreSpec, store_spec
 from diplograph.terms import bind_prefixes, plain
+
+# rdflib's SPARQL engine downloads the IRI of every FROM / FROM NAMED graph by default (a request
+# to any host a query names); diplograph's graphs are all loaded already, so it never may.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 __all__ = [
     "ALL_STORES",
@@ -180,7 +187,11 @@ def select(
     direct = _ox.select(dataset, text, graphs)
     if direct is not None:
         return direct
-    result = dataset.query(text)
+    clauses = dataset_clauses(text) if isinstance(dataset, Dataset) and not is_remote(dataset) else None
+    if clauses is not None:
+        result = _with_own_dataset(dataset, text, *clauses)
+    else:
+        result = dataset.query(text)
     if result.type == "ASK":
         return (), [], bool(result.askAnswer)
     if result.type != "SELECT":
@@ -189,12 +200,34 @@ def select(
     return columns, [tuple(plain(row[i]) for i in range(len(columns))) for row in result], None
 
 
+def _with_own_dataset(dataset: Dataset, text: str, from_graphs: Sequence[str], from_named: Sequence[str]):
+    """Answer a query with ``FROM`` / ``FROM NAMED`` on rdflib exactly as SPARQL says: the default graph
+    is the merge of the ``FROM`` graphs, the named graphs only the ``FROM NAMED`` ones.
+
+    rdflib alone would keep every named graph visible to ``GRAPH`` (and, with its
+    ``SPARQL_LOAD_GRAPHS`` on, try to download each ``FROM`` IRI), so the query runs on a dataset
+    built for it, its dataset clauses taken out of the parsed query.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    view = Dataset()
+    for name in from_graphs:
+        view.default_context += dataset.graph(URIRef(name))
+    for name in from_named:
+        named = view.graph(URIRef(name))
+        named += dataset.graph(URIRef(name))
+    prepared = prepareQuery(text, initNs=dict(dataset.namespaces()))
+    prepared.algebra["datasetClause"] = None
+    return view.query(prepared)
+
+
 def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Graph:
     """Copy the union of ``dataset``'s graphs (or only the ``names`` graphs) into a plain ``Graph``.
 
     This is the graph to give pyshacl and owlrl. Literals typed ``xsd:string`` are written as
     plain literals (:func:`diplograph.terms.plain`). On a ``sparql`` dataset each graph is
-    fetched with one ``CONSTRUCT``. Raises :class:`~diplograph.errors.UsageError` for a name not
+    fetched whole (:meth:`Endpoint.graph <diplograph.endpoint.Endpoint.graph>`: a ``CONSTRUCT``
+    checked against the graph's ``COUNT``, read in pages when the server cut it). Raises :class:`~diplograph.errors.UsageError` for a name not
     in the dataset.
     """
     result = bind_prefixes(Graph())

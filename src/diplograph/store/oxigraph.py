@@ -32,6 +32,8 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from diplograph.errors import StoreLocationError
+from diplograph.sparql_guard import dataset_clauses, inspect_query
+from diplograph.store.locks import LOCK_NAME, held_by_server
 
 __all__ = [
     "WorkingStore",
@@ -85,8 +87,12 @@ def disk_dataset(path: Path | str, *, create: bool = True, read_only: bool = Fal
 def _open(path: Path, *, create: bool, read_only: bool) -> ox.Store:
     if path.exists() and not path.is_dir():
         raise StoreLocationError(path, "is a file, not an Oxigraph database folder")
-    if path.is_dir() and any(path.iterdir()) and not all((path / m).is_file() for m in _MARKERS):
+    if path.is_dir() and any(p.name != LOCK_NAME for p in path.iterdir()) and not all(
+        (path / m).is_file() for m in _MARKERS
+    ):
         raise StoreLocationError(path, "is a folder of other files, not an Oxigraph database; give a new or empty folder")
+    if not read_only and held_by_server(path):
+        raise StoreLocationError(path, "is in use by another process", in_use=True)
     if not path.exists():
         if not create:
             raise StoreLocationError(path, "no such Oxigraph database folder")
@@ -165,17 +171,24 @@ def select(
     dataset (every diplograph dataset) queries the union of the named graphs, another dataset its
     default graph, a plain graph its own named graph; the graph's bound namespaces are
     predeclared prefixes (a query's own ``PREFIX`` lines win). With ``graphs``, the query sees
-    only those named graphs (as its default graph and for ``GRAPH``). CONSTRUCT and DESCRIBE raise
+    only those named graphs (as its default graph and for ``GRAPH``). A query's own ``FROM`` /
+    ``FROM NAMED`` clauses replace both (within ``graphs``), as SPARQL says. CONSTRUCT and DESCRIBE raise
     :class:`TypeError`; syntax errors raise pyoxigraph's ``SyntaxError`` ("error at L:C: …").
     """
     inner = oxigraph_of(dataset)
     if inner is None:
         return None
-    if graphs is not None:
+    clauses = dataset_clauses(text)
+    if clauses is not None:  # the query's own FROM / FROM NAMED, within the graphs it may see
+        visible = None if graphs is None else {str(g) for g in graphs}
+        from_graphs, from_named = ([ox.NamedNode(g) for g in names if visible is None or g in visible]
+                                   for names in clauses)
+        options: dict = {"default_graph": from_graphs, "named_graphs": from_named}
+    elif graphs is not None:
         names = [ox.NamedNode(str(g)) for g in graphs]
-        options: dict = {"default_graph": names, "named_graphs": names}
+        options = {"default_graph": names, "named_graphs": names}
     elif dataset.default_union:
-        options: dict = {"use_default_graph_as_union": True}
+        options = {"use_default_graph_as_union": True}
     else:
         if isinstance(dataset, Dataset):
             name = dataset.default_graph.identifier
@@ -215,7 +228,18 @@ def _converted_rows(answer: Iterable) -> list[tuple]:
 
 def query_form(text: str) -> tuple[str, tuple[str, ...] | None]:
     """Parse ``text`` with Oxigraph (no prefixes predeclared): ``("SELECT", variables)``, ``("ASK", None)``
-    or ``("CONSTRUCT", None)`` (also for DESCRIBE). A syntax error raises ``SyntaxError``."""
+    or ``("CONSTRUCT", None)`` (also for DESCRIBE). A syntax error raises ``SyntaxError``.
+
+    Oxigraph evaluates a query to parse it (on an empty store here), and evaluating ``SERVICE``
+    means fetching its URL, so a query holding one (by :mod:`diplograph.sparql_guard`'s parse)
+    is not given to Oxigraph: its form is rdflib's, its variables unknown (None).
+    """
+    try:
+        found = inspect_query(text)
+    except Exception:  # noqa: BLE001 - Oxigraph's own parser words the syntax error below
+        found = None
+    if found is not None and found.services:
+        return ("SELECT" if found.form == "SELECT" else "ASK" if found.form == "ASK" else "CONSTRUCT"), None
     solutions = ox.Store().query(text)
     if isinstance(solutions, ox.QuerySolutions):
         return "SELECT", tuple(v.value for v in solutions.variables)

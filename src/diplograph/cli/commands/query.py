@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, term
-from diplograph.cli.options import ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import (
+    ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, open_store,
+)
 from diplograph.errors import QueryError, UsageError, display_path
 from diplograph.project import Project
 
@@ -34,6 +36,8 @@ def query(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Ask the graph a question in SPARQL.
 
@@ -67,7 +71,7 @@ def query(
         guard_query(text, path=path, allow_service=allow_service)  # before the dataset is loaded
         from diplograph.dataset import assemble
 
-        assembled = assemble(project, store=open_store(store, db, endpoint), infer=infer)
+        assembled = assemble(project, store=open_store(store, db, endpoint, user, password), infer=infer)
         result = run_query(assembled, target, allow_service=allow_service, timeout=timeout)
     except QueryError as err:
         typer.echo(f"error: {_located(err)}", err=True)
