@@ -100,9 +100,7 @@ def _skolemise(scratch: Staging, base: str) -> None:
     rows = scratch.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
     if not rows:
         return
-    union = Graph()
-    union += ((s, p, o) for _g, s, p, o in rows)
-    labels = blank_node_labels(union)
+    labels = blank_node_labels([(s, p, o) for _g, s, p, o in rows])  # a list: no rdflib graph to fill
 
     def sk(n: Node) -> Node:
         return URIRef(base + labels[n]) if isinstance(n, BNode) else n
