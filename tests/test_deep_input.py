@@ -69,14 +69,15 @@ def test_deep_nesting_validates_and_merges(project_dir: Path, command: tuple[str
 
 @pytest.mark.parametrize("command", [("validate", "--store", "rdflib"), ("merge", "-o", "m.trig"), ("build",)])
 def test_a_syntax_error_in_a_deep_file_names_file_and_line(project_dir: Path, command: tuple[str, ...]):
-    text = PREFIX + nested(DEPTH) + "ex:b ex:p ex:c\nex:b ex:p ex:d .\n"  # line 4 lacks its dot
+    text = PREFIX + nested(DEPTH) + "ex:b ex:p ex:c ex:d .\n"  # line 4: one object too many
     path = write(project_dir / "graphs" / "deep.ttl", text)
     args = command if command == ("build",) else (command[0], str(path), *command[1:])
     result = run_cli(*args, cwd=project_dir, home=project_dir)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: graphs/deep.ttl:") and "recursion" not in lines[0], lines[0]
+    assert lines[0].startswith("error: graphs/deep.ttl:4: bad syntax: "), lines[0]
+    assert "recursion" not in lines[0] and "(line" not in lines[0], lines[0]  # the line said once
     assert not (project_dir / "m.trig").exists()
 
 

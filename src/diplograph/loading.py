@@ -200,7 +200,7 @@ def _parse_deep(target: Graph, path: Path, text: str, fmt: str) -> None:
     try:
         quads = parse_quads(text, fmt, path.resolve().as_uri())
     except SyntaxError as exc:
-        detail = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", str(exc))
+        detail = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", exc.msg or str(exc))
         raise ParseError(path, exc.lineno, f"bad syntax: {detail}") from None
     except ValueError as exc:
         raise ParseError(path, None, f"nested too deeply for rdflib's parser, and Oxigraph's cannot read it: {exc}") from None
