@@ -122,3 +122,16 @@ def test_build_keeps_its_own_database_inside_out(project_dir: Path):
         assert result.returncode == 0, result.stderr
         assert "note:" not in result.stderr
         assert (project_dir / "out" / "db").is_dir() and (project_dir / "out" / "dataset.trig").is_file()
+
+
+def test_build_refuses_to_replace_out_when_out_is_the_served_database(project_dir: Path):
+    served = Served(project_dir, "--db", str(project_dir / "out"), home=project_dir)  # the later --db wins
+    try:
+        assert (project_dir / "out" / "diplograph-serve.lock").is_file()
+        result = run_cli("build", cwd=project_dir, home=project_dir)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            "error: out: cannot write: is a database in use by diplograph serve: build into another folder (--out)"]
+        assert ask(served.base)[0] == 200 and leftovers(project_dir) == []
+    finally:
+        served.stop()

@@ -93,6 +93,8 @@ def replace_folder(new: Path, out: Path, keep: list[Path] = ()) -> None:
     Raises :class:`OutputPathError` (``out`` left as it was) when a kept folder is where a new
     file or folder would go.
     """
+    if any(Path(k).resolve() == out.resolve() for k in keep):
+        raise OutputPathError(out, "is a database in use by diplograph serve: build into another folder (--out)")
     tops = {out / Path(k).resolve().relative_to(out.resolve()).parts[0] for k in keep}
     for top in sorted(tops):
         if (new / top.name).exists():
