@@ -32,7 +32,8 @@ def test_both_formats_hold_every_named_graph_as_it_is_in_the_store(store, projec
     names = graph_names(assembled.dataset)
     for fmt, suffix in (("trig", "trig"), ("nquads", "nq")):
         path = tmp_path / f"dataset.{suffix}"
-        write_graphs(assembled.dataset, names, path, fmt)
+        with open(path, "wb") as output:
+            write_graphs(assembled.dataset, names, output, fmt)
         written = _read(path, fmt)
         assert sorted(g.identifier for g in written.graphs() if len(g)) == names
         for name in names:
@@ -44,7 +45,8 @@ def test_only_the_graphs_asked_for_are_written_and_strings_stay_plain(store, pro
     assembled = project_datasets.get(store)
     states = graph_iri("reference", "states")
     path = tmp_path / "states.trig"
-    write_graphs(assembled.dataset, [states], path, "trig")
+    with open(path, "wb") as output:
+        write_graphs(assembled.dataset, [states], output, "trig")
     written = _read(path, "trig")
     assert [g.identifier for g in written.graphs() if len(g)] == [states]
     text = path.read_text(encoding="utf-8")

@@ -29,11 +29,13 @@ Stages (:data:`STAGES`), each timed in :attr:`BuildReport.seconds`:
 5. ``queries``  every named query in ``queries/*.rq`` on the union of all graphs;
 6. ``write``    the files, then the swap into place.
 
-Atomicity: files are written into a temporary folder beside the output
-folder (``out.tmp-XXXX``); only when all are written is it swapped in (the old
-``out/`` is renamed to ``out.old-XXXX``, the new one renamed to ``out/``, the
-old one deleted). A build that fails at any stage leaves the previous ``out/``
-exactly as it was and no ``out.tmp-*`` folder behind.
+Atomicity (:mod:`diplograph.out_folder`): files are written into a temporary folder beside the
+output folder (``out.tmp-PID-XXXX``); only when all are written is it swapped in (the old
+``out/`` is renamed to ``out.old-PID-XXXX``, the new one renamed to ``out/``, the old one
+deleted). A build that fails at any stage leaves the previous ``out/`` exactly as it was and no
+``out.tmp-*`` folder behind; what a killed build leaves, the next one removes. An Oxigraph
+database inside ``out/`` that a running ``diplograph serve`` holds (:attr:`BuildReport.kept`), or
+that this build's store is, is never moved or deleted: the rest of ``out/`` is replaced around it.
 
 The library prints nothing: ``progress`` (optional) is called with each stage
 name as the stage starts, so a caller can show progress.
@@ -43,7 +45,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,9 +53,10 @@ from pathlib import Path
 from rdflib import URIRef
 
 from diplograph.dataset import ProjectDataset, add_inferred, assemble, reason
-from diplograph.errors import DiplographError, display_path
+from diplograph.errors import DiplographError, OutputPathError, display_path
 from diplograph.iris import graph_iri
 from diplograph.merge import MergeReport
+from diplograph.out_folder import in_use_databases, inside, replace_folder, staging_folder
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
 from diplograph.reasoning import InferenceResult
@@ -141,6 +143,7 @@ class BuildReport:
     check_warnings: int
     queries_run: int
     files: tuple[Path, ...]
+    kept: tuple[Path, ...] = ()  # databases inside out_dir that a server holds: left where they were
     seconds: dict[str, float] = field(default_factory=dict)
     inference: InferenceResult | None = field(default=None, repr=False)
     merge: MergeReport | None = field(default=None, repr=False)
@@ -198,7 +201,7 @@ def build(
                     for q in named if not q.is_check and q.needs_inference]
         answers.sort(key=lambda pair: pair[0].name)
     with timer("write"):
-        files = _write_atomically(out, assembled, report, answers)
+        files, kept = _write_atomically(out, assembled, report, answers, store)
 
     sizes = graph_sizes(assembled.dataset)
     return BuildReport(
@@ -213,6 +216,7 @@ def build(
         check_warnings=check_warnings,
         queries_run=len(answers),
         files=files,
+        kept=tuple(kept),
         seconds=seconds,
         inference=inference,
         merge=assembled.merge,
@@ -294,43 +298,62 @@ def _result_line(r: ValidationResult) -> str:
 
 def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationReport, answers) -> None:
     names = _exported_graphs(assembled)
-    write_graphs(assembled.dataset, names, folder / "dataset.trig", "trig")
-    write_graphs(assembled.dataset, names, folder / "dataset.nq", "nquads")
-    bind_prefixes(report.report_graph).serialize(destination=folder / "validation-report.ttl", format="turtle")
-    (folder / "validation-report.txt").write_text(_report_text(report), encoding="utf-8")
-    (folder / "merge-report.json").write_text(assembled.merge.to_json(times=False), encoding="utf-8")
+    _write(folder / "dataset.trig", lambda h: write_graphs(assembled.dataset, names, h, "trig"))
+    _write(folder / "dataset.nq", lambda h: write_graphs(assembled.dataset, names, h, "nquads"))
+    _write(folder / "validation-report.ttl",
+           lambda h: bind_prefixes(report.report_graph).serialize(destination=h, format="turtle", encoding="utf-8"))
+    _write(folder / "validation-report.txt", _report_text(report))
+    _write(folder / "merge-report.json", assembled.merge.to_json(times=False))
     (folder / "queries").mkdir()
     for query, result in answers:
-        (folder / "queries" / f"{query.name}.csv").write_text(to_csv(result), encoding="utf-8", newline="")
-        (folder / "queries" / f"{query.name}.json").write_text(to_json(result), encoding="utf-8")
+        _write(folder / "queries" / f"{query.name}.csv", to_csv(result))
+        _write(folder / "queries" / f"{query.name}.json", to_json(result))
     write_network_html(assembled, folder / "network.html")
 
 
-def _write_atomically(out: Path, assembled: ProjectDataset, report: ValidationReport, answers) -> tuple[Path, ...]:
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
+def _write(path: Path, content) -> None:
+    """Write ``content`` (text, or a function given the open binary file) to ``path``, synced to disk.
+
+    An error of the file system names ``path``: a full disk raises ENOSPC without a file name.
+    """
     try:
-        _write_files(tmp, assembled, report, answers)
+        with open(path, "wb") as handle:
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            else:
+                content(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise OutputPathError(path, exc.strerror or str(exc)) from None
+
+
+def _write_atomically(out: Path, assembled: ProjectDataset, report: ValidationReport, answers,
+                      store: StoreSpec | str) -> tuple[tuple[Path, ...], list[Path]]:
+    """Write every file into a staging folder, then swap it in: ``(files written, databases kept)``."""
+    out = out.absolute()
+    tmp = staging_folder(out)
+    try:
+        try:
+            _write_files(tmp, assembled, report, answers)
+        except OutputPathError as exc:  # say where the file would have gone, not the staging folder
+            raise OutputPathError(_in_out(exc.path, tmp, out), exc.reason) from None
+        except OSError as exc:
+            where = _in_out(Path(exc.filename), tmp, out) if exc.filename else out
+            raise OutputPathError(where, exc.strerror or str(exc)) from None
         files = tuple(sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file()))
-        _swap(tmp, out)
+        served = in_use_databases(out)
+        own = [store.db] if isinstance(store, StoreSpec) and inside(store.db, out) else []
+        replace_folder(tmp, out, served + own)  # this build's own --db stays too, without a note
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return files
+    return files, served
 
 
-def _swap(new: Path, out: Path) -> None:
-    """Put ``new`` in place of ``out``: rename the old away, rename the new in, delete the old."""
-    if not out.exists():
-        os.rename(new, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f"{out.name}.old-", dir=out.parent))
-    os.rmdir(old)  # only the unique name is wanted
-    os.rename(out, old)
+def _in_out(path: Path, tmp: Path, out: Path) -> Path:
+    """``path`` inside the staging folder ``tmp`` -> the same path inside ``out``."""
     try:
-        os.rename(new, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        return out / Path(path).absolute().relative_to(tmp)
+    except ValueError:
+        return Path(path)

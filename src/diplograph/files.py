@@ -13,21 +13,22 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplograph.errors import OutputPathError
+from diplograph.errors import OutputPathError, display_path
 
-__all__ = ["NotUtf8", "decode_utf8", "write_all_atomically", "write_atomically"]
+__all__ = ["NotUtf8", "current_umask", "decode_utf8", "write_all_atomically", "write_atomically"]
 
 
-def write_atomically(path: Path | str, content: str | bytes, *, mode: int = 0o644) -> Path:
+def write_atomically(path: Path | str, content: str | bytes, *, mode: int | None = None) -> Path:
     """Write ``content`` to ``path`` through a temporary file in the same folder and a rename.
 
-    Text is written as UTF-8 with ``\\n`` line ends. ``mode`` is applied before the rename
-    (mkstemp creates files readable by their owner only; outputs are meant to be shared).
+    Text is written as UTF-8 with ``\\n`` line ends. ``mode`` (default: what ``open`` would give,
+    0666 less the umask) is applied before the rename: mkstemp creates files readable by their
+    owner only, and outputs are meant to be shared as the user's umask says.
     """
     return write_all_atomically([(path, content)], mode=mode)[0]
 
 
-def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode: int = 0o644) -> list[Path]:
+def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode: int | None = None) -> list[Path]:
     """Write several files so that none is replaced unless all of them can be written.
 
     Every content goes to a temporary file beside its target first; only when all are on disk
@@ -36,9 +37,14 @@ def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode:
     and no temporary file is left.
     """
     targets = [Path(path) for path, _content in outputs]
+    if mode is None:
+        mode = 0o666 & ~current_umask()
     for path in targets:  # a rename onto a folder fails only at the end: refuse before writing anything
         if path.is_dir():
             raise OutputPathError(path, "is a folder, not a file")
+        in_the_way = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if in_the_way is not None:  # mkdir would say "File exists"
+            raise OutputPathError(path, f"{display_path(in_the_way)} is a file, not a folder")
     staged: list[tuple[str, Path]] = []
     try:
         for path, (_, content) in zip(targets, outputs, strict=True):
@@ -65,6 +71,13 @@ def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode:
             Path(tmp).unlink(missing_ok=True)
         raise
     return [path for _tmp, path in staged]
+
+
+def current_umask() -> int:
+    """The process's umask (the bits taken away from the mode of each new file)."""
+    mask = os.umask(0)  # the only way to read it
+    os.umask(mask)
+    return mask
 
 
 @dataclass(frozen=True)

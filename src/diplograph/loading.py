@@ -175,11 +175,43 @@ def _parse_into(target: Graph, path: Path, fmt: str) -> None:
     try:
         # publicID: relative IRIs resolve against the file, as rdflib does for paths.
         target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:  # nested deeper than rdflib's parser can follow: Oxigraph's does not recurse
+        _parse_deep(target, path, text, fmt)
     except Exception as exc:  # parsers raise many unrelated types; all mean "bad syntax"
         located = _oxigraph_diagnosis(text, fmt)
         if located is not None:
             raise ParseError(path, *located) from exc
         raise ParseError(path, _error_line(exc, text), _error_detail(exc, text)) from exc
+
+
+def _parse_deep(target: Graph, path: Path, text: str, fmt: str) -> None:
+    """Read into ``target`` (emptied of what rdflib added before it gave up) with Oxigraph's parser.
+
+    rdflib's Turtle and TriG parsers recurse once per nested ``[ … ]`` or ``( … )``: 150 nested
+    blank nodes exceed Python's recursion limit. Oxigraph's parsers keep their own stack, so the
+    file reads the same on every store (the Oxigraph stores read it with Oxigraph anyway).
+    """
+    from diplograph.store import parse_quads  # the store layer owns Oxigraph
+
+    target.remove((None, None, None))
+    if isinstance(target, Dataset):
+        for graph in list(target.graphs()):
+            target.remove_graph(graph)
+    try:
+        quads = parse_quads(text, fmt, path.resolve().as_uri())
+    except SyntaxError as exc:
+        detail = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", exc.msg or str(exc))
+        raise ParseError(path, exc.lineno, f"bad syntax: {detail}") from None
+    except ValueError as exc:
+        raise ParseError(path, None, f"nested too deeply for rdflib's parser, and Oxigraph's cannot read it: {exc}") from None
+    if isinstance(target, Dataset):
+        contexts: dict = {}
+        for s, p, o, g in quads:
+            if g not in contexts:
+                contexts[g] = target.default_graph if g is None else target.graph(g)
+            contexts[g].add((s, p, o))
+    else:
+        target.addN((s, p, o, target) for s, p, o, _g in quads)
 
 
 def _check_json_ld(path: Path, text: str) -> None:

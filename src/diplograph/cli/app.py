@@ -91,6 +91,12 @@ def _run(argv: list[str] | None, interrupt: _Interrupt) -> int:
         for problem in problems(err):
             typer.echo(f"error: {problem}", err=True)
         return err.exit_code
+    except OSError as err:  # the environment (a full disk, a permission), not a bug: name the path if known
+        if os.environ.get(DEBUG_ENV):
+            raise
+        where = f"{display_path(err.filename)}: " if err.filename else ""
+        typer.echo(f"error: {where}{one_line(err.strerror or str(err))}", err=True)
+        return 2
     except Exception as err:  # a bug, not bad data: say so in one line
         if os.environ.get(DEBUG_ENV):
             raise

@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from diplograph.compat import blank_node_labels
+from diplograph.merge.blank_nodes import blank_node_labels
 from diplograph.errors import GraphNameClashError, InputError, InputErrors, UsageError, display_path
 from diplograph.iris import META_GRAPH, skolem_base
 from diplograph.merge.conflicts import FACT_PREDICATES, find_conflicts
@@ -100,9 +100,7 @@ def _skolemise(scratch: Staging, base: str) -> None:
     rows = scratch.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
     if not rows:
         return
-    union = Graph()
-    union += ((s, p, o) for _g, s, p, o in rows)
-    labels = blank_node_labels(union)
+    labels = blank_node_labels([(s, p, o) for _g, s, p, o in rows])  # a list: no rdflib graph to fill
 
     def sk(n: Node) -> Node:
         return URIRef(base + labels[n]) if isinstance(n, BNode) else n

@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from diplograph.compat import blank_node_labels
+from diplograph.merge.blank_nodes import blank_node_labels
 from diplograph.errors import GraphNameClashError, InputError, InputErrors, UsageError, display_path
 from diplograph.iris import META_GRAPH, skolem_base
 from diplograph.loading import DATASET_FORMATS, load_dataset_file, load_graph

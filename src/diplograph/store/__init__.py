@@ -38,7 +38,7 @@ rdflib store).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from typing import BinaryIO
 
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
@@ -48,7 +48,14 @@ from rdflib.term import Node
 from diplograph.errors import UsageError
 from diplograph.sparql_guard import dataset_clauses
 from diplograph.store import oxigraph as _ox
-from diplograph.store.oxigraph import Staging, WorkingStore, canonical_literals, query_form, syntax_error_location
+from diplograph.store.oxigraph import (
+    Staging,
+    WorkingStore,
+    canonical_literals,
+    parse_quads,
+    query_form,
+    syntax_error_location,
+)
 from diplograph.store.remote import EndpointStore, remote_triples
 from diplograph.store.spec import ALL_STORES, DEFAULT_STORE, STORES, StoreSpec, store_spec
 from diplograph.namespaces import PREFIXES
@@ -75,6 +82,7 @@ __all__ = [
     "is_oxigraph",
     "is_remote",
     "new_dataset",
+    "parse_quads",
     "plain_graph",
     "query_form",
     "remove_graph",
@@ -245,22 +253,21 @@ def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Grap
     return result
 
 
-def write_graphs(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt: str) -> None:
-    """Write the named graphs ``names`` of ``dataset`` to ``path`` as ``fmt`` ("trig" or "nquads").
+def write_graphs(dataset: Dataset, names: Sequence[URIRef], output: BinaryIO, fmt: str) -> None:
+    """Write the named graphs ``names`` of ``dataset`` to the binary file ``output`` as ``fmt`` ("trig" or "nquads").
 
     On an Oxigraph dataset Oxigraph streams them (:func:`~diplograph.store.oxigraph.dump_graphs`);
     elsewhere they are copied into rdflib (literals typed ``xsd:string`` made plain) and
     serialised by it. Either way the file holds the same quads, with the diplograph prefixes.
     """
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    with open(path, "wb") as output:
-        if _ox.dump_graphs(dataset, names, output, fmt, prefixes):
-            return
+    if _ox.dump_graphs(dataset, names, output, fmt, prefixes):
+        return
     export = bind_prefixes(Dataset())
     for name in names:
         target = export.graph(name)
         target += plain_graph(dataset, [name])
-    export.serialize(destination=str(path), format=fmt, encoding="utf-8")
+    export.serialize(destination=output, format=fmt, encoding="utf-8")
 
 
 def working_store(dataset: Dataset, names: Sequence[URIRef]) -> WorkingStore:

@@ -79,6 +79,9 @@ def build(
         table.add_row(f"time: {stage}", f"{seconds:.2f} s")
     table.add_row("time: total", f"{report.total_seconds:.2f} s")
     out_console.print(table)
+    for db in report.kept:
+        typer.echo(f"note: {display_path(db)} is served by diplograph serve: left as it was, "
+                   f"the rest of {display_path(report.out_dir)}/ replaced around it", err=True)
     if report.inference is not None:
         for a, b in report.inference.same_as:
             typer.echo(f"warning: owl:sameAs inferred between {a} and {b}: a modelling bug", err=True)
