@@ -70,7 +70,7 @@ import networkx as nx
 
 from diplograph.errors import BadValueError, UsageError
 from diplograph.kinds import EVENT_CLASSES, ORGANISATION_CLASSES
-from diplograph.namespaces import DG, ORG, PROV, RDF, SKOS
+from diplograph.namespaces import DCTERMS, DG, FOAF, ORG, PROV, RDF, SCHEMA, SKOS
 from diplograph.queries import run_query
 from diplograph.terms import label_of
 
@@ -152,6 +152,25 @@ def last_day(value: object) -> _dt.date | None:
         if m.group(3) is None:
             return _dt.date(year, month, calendar.monthrange(year, month)[1])
         return _dt.date(year, month, int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def first_day(value: object) -> _dt.date | None:
+    """The first day a (possibly partial) date can mean: "2024" -> 2024-01-01, "1992-04" -> 1992-04-01.
+
+    >>> first_day("1992-04"), first_day("2024"), first_day("2024-07-03")
+    (datetime.date(1992, 4, 1), datetime.date(2024, 1, 1), datetime.date(2024, 7, 3))
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    m = _DATE_RE.match(str(value).strip())
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
     except ValueError:
         return None
 
@@ -240,6 +259,10 @@ _REL_DETAIL_TYPES = (
 )
 
 
+# The date a statement counts from, in this order: when it happened, began, ended (a measure
+# over a period is known once the period is over) or was attested.
+_STATEMENT_DATES = (DG.date, DG.startDate, DG.periodEnd, DG.asOf)
+
 # Looked up once: attribute access on rdflib's namespaces costs microseconds, in loops run per statement.
 _P_DERIVED, _P_ATTRIBUTED = PROV.wasDerivedFrom, PROV.wasAttributedTo
 _P_MODALITY, _P_OCCASION, _P_EVIDENCE, _P_NOTE = DG.modality, DG.occasion, DG.evidence, DG.evidenceNote
@@ -250,6 +273,7 @@ class _Builder:
     def __init__(self, ix: _Index) -> None:
         self.ix = ix
         self.G = nx.MultiDiGraph()
+        self._sources: dict = {}
 
     # nodes ---------------------------------------------------------------
     def node(self, iri, kind: str, type_: str | None = None) -> str:
@@ -302,10 +326,8 @@ class _Builder:
             self.G.nodes[nid]["details"].append(pair)
 
     def add_prov(self, nid: str, statement) -> None:
-        prov = self.G.nodes[nid]["provenance"]
-        for entry in self.provenance(statement):
-            if entry not in prov:
-                prov.append(entry)
+        # Collected, then merged once per node by sentence at the end of project().
+        self.G.nodes[nid].setdefault("_prov_raw", []).extend(self.provenance(statement))
 
     # edges ---------------------------------------------------------------
     def edge(self, u: str, v: str, kind: str, label: str, statement=None, date=None, details=()) -> None:
@@ -324,9 +346,25 @@ class _Builder:
         )
 
     # provenance ------------------------------------------------------------
+    def source_info(self, source) -> dict:
+        """A source as a reader needs it: its title (dcterms:title, a label, else the IRI's last
+        part) and, when the data gives one, its web address (schema:url / foaf:page)."""
+        found = self._sources.get(source)
+        if found is None:
+            ix = self.ix
+            title = ix.one(source, DCTERMS.title)
+            urls = sorted(str(u) for p in (SCHEMA.url, FOAF.page) for u in ix.all(source, p))
+            url = urls[0] if urls else ""
+            name = str(title) if title is not None else ix.label(source)
+            if title is None and url and name == str(source).rstrip("/#").rsplit("/", 1)[-1]:
+                name = url  # only a slug to show: the address says more
+            found = self._sources[source] = {"title": name, "url": url}
+        return found
+
     def provenance(self, statement) -> list[dict]:
+        """One entry per evidence sentence (or note) of ``statement``, merged by :func:`merge_provenance`."""
         ix = self.ix
-        sources = [ix.label(s) for s in ix.all(statement, _P_DERIVED)]
+        sources = sorted((self.source_info(s) for s in ix.all(statement, _P_DERIVED)), key=lambda x: (x["title"], x["url"]))
         speakers = [ix.label(s) for s in ix.all(statement, _P_ATTRIBUTED)]
         modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, _P_MODALITY)))
         occasion = ", ".join(sorted(ix.label(o) for o in ix.all(statement, _P_OCCASION)))
@@ -335,18 +373,23 @@ class _Builder:
             text = ix.one(sentence, _P_TEXT)
             key = (_int(ix.one(sentence, _P_LINE)), _int(ix.one(sentence, _P_SENTENCE)), str(sentence))
             evidence.append((key, str(text) if text is not None else str(sentence)))
-        evidence = [text for _, text in sorted(evidence)]
-        evidence += [str(n) for n in sorted(ix.all(statement, _P_NOTE), key=str)]
+        evidence.sort()
+        notes = sorted(ix.all(statement, _P_NOTE), key=str)
+        evidence += [((1 << 30, 0, str(n)), str(n)) for n in notes]
         if not (sources or evidence or speakers or modality):
             return []
-        base = {
-            "source": "; ".join(sorted(sources)),
+        date = self.date_of(statement, *_STATEMENT_DATES)
+        part = {
+            "statement": str(statement),
             "speaker": ", ".join(sorted(speakers)),
             "modality": modality,
             "occasion": occasion,
-            "statement": str(statement),
+            "sources": sources,
+            "date": str(date) if date is not None else None,
+            "date_from": first_day(date) if date is not None else None,
         }
-        return [dict(base, evidence=text) for text in evidence] or [dict(base, evidence="")]
+        entries = [{"key": list(key), "evidence": text, "parts": [part]} for key, text in evidence]
+        return merge_provenance(entries or [{"key": [1 << 31, 0, ""], "evidence": "", "parts": [part]}])
 
     def date_of(self, statement, *props):
         for p in props:
@@ -365,6 +408,46 @@ class _Builder:
         if attrs["date_last"] is None or day < attrs["date_last"]:
             attrs["date"] = str(value)
             attrs["date_last"] = day
+
+
+def merge_provenance(entries: Iterable[dict]) -> list[dict]:
+    """One entry per evidence sentence (or note): the statements citing the same sentence are
+    merged, their speakers, modalities, occasions and sources listed once each.
+
+    Each entry keeps ``parts`` (one per statement: its speaker, modality, sources, date) so
+    that :func:`as_of` can drop later statements and merge again.
+    """
+    grouped: dict[tuple, dict] = {}
+    for entry in entries:
+        key = (tuple(entry["key"]), entry["evidence"])
+        into = grouped.setdefault(key, {"key": list(entry["key"]), "evidence": entry["evidence"], "parts": []})
+        have = {p["statement"] for p in into["parts"]}
+        into["parts"].extend(p for p in entry["parts"] if p["statement"] not in have)
+    merged = []
+    for key in sorted(grouped):
+        entry = grouped[key]
+        parts = sorted(entry["parts"], key=lambda p: p["statement"])
+        sources = []
+        for part in parts:
+            sources.extend(x for x in part["sources"] if x not in sources)
+
+        def joined(field: str) -> str:
+            values = sorted({v for part in parts for v in part[field].split(", ") if v})
+            return ", ".join(values)
+
+        merged.append({
+            "evidence": entry["evidence"],
+            "source": "; ".join(x["title"] + (f" <{x['url']}>" if x["url"] and x["url"] != x["title"] else "") for x in sources),
+            "sources": sources,
+            "speaker": joined("speaker"),
+            "modality": joined("modality"),
+            "occasion": joined("occasion"),
+            "statement": " ".join(p["statement"] for p in parts),
+            "statements": len(parts),
+            "key": entry["key"],
+            "parts": parts,
+        })
+    return merged
 
 
 def _int(value) -> int:
@@ -445,6 +528,7 @@ def project(source) -> nx.MultiDiGraph:
     for nid in G.nodes:
         G.nodes[nid]["degree"] = G.degree(nid)
         G.nodes[nid].pop("_described", None)
+        G.nodes[nid]["provenance"] = merge_provenance(G.nodes[nid].pop("_prov_raw", []))
     return G
 
 

@@ -135,11 +135,20 @@ def _tip(attrs: dict) -> dict:
         "date": str(attrs.get("date") or ""),
         "details": [[str(k), str(v)] for k, v in attrs.get("details", [])],
         "provenance": [
-            {k: str(p.get(k) or "") for k in ("source", "evidence", "speaker", "modality", "occasion", "statement")}
+            dict(
+                {k: str(p.get(k) or "") for k in ("source", "evidence", "speaker", "modality", "occasion", "statement")},
+                sources=[{"title": str(x.get("title", "")), "url": _safe_url(x.get("url"))} for x in p.get("sources", [])],
+            )
             for p in attrs.get("provenance", [])
         ],
         "iri": str(attrs.get("iri") or attrs.get("statement") or ""),
     }
+
+
+def _safe_url(url: object) -> str:
+    """``url`` when it is an https: address a link may point to, else "" (the page shows it as text)."""
+    text = str(url or "")
+    return text if re.fullmatch(r"https://[^\s\"'<>\\]+", text) else ""
 
 
 def build_network(G: nx.MultiDiGraph, positions: dict | None = None):

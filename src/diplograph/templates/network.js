@@ -33,8 +33,9 @@
       (full ? prov : prov.slice(0, 3)).forEach(function (p) {
         var li = el("li");
         if (p.evidence) li.appendChild(el("div", "dg-quote", "\u201c" + p.evidence + "\u201d"));
-        var by = [p.speaker && ("said by " + p.speaker), p.modality, p.occasion && ("at " + p.occasion), p.source].filter(Boolean).join(" · ");
+        var by = [p.speaker && ("said by " + p.speaker), p.modality, p.occasion && ("at " + p.occasion)].filter(Boolean).join(" · ");
         if (by) li.appendChild(el("div", "dg-by", by));
+        (p.sources || []).forEach(function (s) { li.appendChild(sourceLine(s)); });
         list.appendChild(li);
       });
       box.appendChild(list);
@@ -42,6 +43,22 @@
     }
     if (full && tip.iri) box.appendChild(el("div", "dg-iri", tip.iri));
     return box;
+  }
+  // A source: its title, and its address as a link only when it is https: (checked here again).
+  function sourceLine(s) {
+    var line = el("div", "dg-source", "source: " + (s.title && s.title !== s.url ? s.title : ""));
+    var url = String(s.url || "");
+    var ok = false;
+    try { ok = /^https:\/\/[^\s"'<>\\]+$/.test(url) && new URL(url).protocol === "https:"; } catch (e) { ok = false; }
+    if (ok) {
+      if (s.title && s.title !== url) line.appendChild(document.createTextNode(" "));
+      var a = el("a", "dg-url", url);
+      a.href = url; a.rel = "noopener noreferrer"; a.target = "_blank";
+      line.appendChild(a);
+    } else if (url) {
+      line.appendChild(document.createTextNode(" " + url));
+    }
+    return line;
   }
   document.getElementById("dg-title").textContent = data.title;
   document.getElementById("dg-subtitle").textContent = data.subtitle || "";
