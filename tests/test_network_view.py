@@ -102,3 +102,39 @@ def test_only_https_addresses_become_links():
     assert _safe_url("javascript:alert(1)") == "" and _safe_url("http://example.org/") == ""
     assert _safe_url("https://example.org/a b") == "" and _safe_url('https://x.org/"onmouseover=') == ""
     assert _safe_url("https://www.un.org/en/about-us/member-states") == "https://www.un.org/en/about-us/member-states"
+
+
+# --- 2. time ------------------------------------------------------------------------------------
+
+
+def test_until_drops_later_details_and_provenance(seed):
+    before = as_of(seed, "2024-07-02")
+    rel = before.nodes[REL]
+    assert not [v for _, v in rel["details"] if "3 July 2024" in v]
+    assert [v for _, v in seed.nodes[REL]["details"] if "elevated to a strategic partnership on 3 July 2024" in v]
+    statements = {part["statement"] for p in rel["provenance"] for part in p["parts"]}
+    assert ID + "statement/china-azerbaijan-2024/level-strategic-partnership" not in statements
+    assert not [p for p in rel["provenance"] if p["evidence"].startswith("Speaking at a press conference")]
+    # A sentence cited by a later and an earlier statement stays, for the earlier one only.
+    elevation = [p for p in rel["provenance"] if p["evidence"].startswith("The leaders announced")]
+    assert [part["statement"].rsplit("/", 1)[-1] for part in elevation[0]["parts"]] == ["assessment-new-chapter"]
+    assert elevation[0]["modality"] == "claim" and elevation[0]["statements"] == 1
+    # The trade figure for January-October 2024 is known once October is over.
+    assert not [v for _, v in as_of(seed, "2024-10-30").nodes[REL]["details"] if "January to October 2024" in v]
+    assert [v for _, v in as_of(seed, "2024-10-31").nodes[REL]["details"] if "January to October 2024" in v]
+
+
+def test_people_keep_their_posts_dated_by_year(seed):
+    before = as_of(seed, "2024-07-02")
+    people = [n for n, a in before.nodes(data=True) if a["kind"] == "person"]
+    assert len(people) == 4
+    assert all(any(a["kind"] == "holds post in" for _, _, a in before.edges(n, data=True)) for n in people)
+    assert not [n for n in before if before.degree(n) == 0]  # nobody isolated
+
+
+def test_until_in_the_page_data(tmp_path):
+    result = run_cli("viz", "-o", str(tmp_path / "n.html"), "--until", "2024-07-02", cwd=tmp_path, home=REPO)
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "n.html").read_text(encoding="utf-8")
+    assert "elevated to a strategic partnership on 3 July 2024" not in text
+    assert "2024-07-03" not in text  # no level, meeting or statement from 3 July on the page

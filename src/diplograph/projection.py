@@ -29,28 +29,31 @@ since when), ``announced``, ``cooperates in``, ``supports`` / ``opposes``
 ``part of``, ``located in``.
 
 Every node and edge carries ``kind``, ``label``, ``details`` (a list of
-``(key, value)`` pairs), ``provenance`` (a list of dicts with ``source``,
-``evidence``, ``speaker``, ``modality``, ``occasion``, ``statement``) and,
-when the statements behind it are dated, ``date`` (the literal as written, e.g.
-``"2024"``) and ``date_last`` (a :class:`datetime.date`, see below).
+``(key, value)`` pairs), ``provenance`` (one dict per evidence sentence, see
+:func:`merge_provenance`: ``evidence``, ``source``, ``sources`` (title and address of
+each), ``speaker``, ``modality``, ``occasion``, ``statement``, and ``parts``, one per
+statement citing the sentence) and, when the statements behind it are dated, ``date``
+(the literal as written, e.g. ``"2024"``) and ``date_from`` (a :class:`datetime.date`,
+see below). Nodes also carry ``detail_dates``: the day each dated detail counts from.
 
 Dates and :func:`as_of`
 -----------------------
 Dates come with different precision: ``xsd:gYear`` ("2024"), ``xsd:gYearMonth``
-("1992-04"), ``xsd:date``. The rule used everywhere here is **"certain by
-then"**: a date counts as on or before a day only when the *last* day it can
-mean is on or before that day. "2024" counts from 2024-12-31, "1992-04" from
-1992-04-30, "2024-07-03" from that day. So ``as_of(G, "2024-07-02")`` shows
-nothing that might not have happened yet (the press conference of "2024"
-reported the July meeting, so showing it on 1 January would be an
-anachronism). One refinement: an event is certain to have begun by the date
-of any dated event that took place during it, so the SCO summit ("2024") is
-shown from the day of the meeting held during it (2024-07-03).
+("1992-04"), ``xsd:date``. The one rule used everywhere here (nodes, edges, details,
+tooltips, provenance) is **"from its first day"**: a date counts as on or before a day
+when the *first* day it can mean is on or before that day. "2024" counts from
+2024-01-01, "1992-04" from 1992-04-01, "2024-07-03" from that day. Why not the last day:
+a post held "2024" would then vanish until 31 December, and on 2 July 2024 every person
+would be shown without a post; with this rule nothing dated within the period is hidden,
+at the price that something dated only by its year may show a few months early (the
+press conference of "2024" is shown on 1 January). :func:`last_day` stays available.
 
-Which date an item gets: an event its ``dg:date``; a level, membership or
-post holding its ``dg:startDate`` (else ``dg:asOf``, the earliest time the
-graph attests it); the relationship node its establishment date. Undated
-states, people and organisations are always shown.
+Which date an item counts from: an event its ``dg:date``; a level, membership or post
+holding its ``dg:startDate`` (else ``dg:asOf``, the earliest time the graph attests it);
+the relationship node its establishment date; any other statement (a detail, a
+provenance entry, an undated edge) its ``dg:date``, ``dg:startDate``, ``dg:periodEnd``
+(a figure for a period is known once it is over) or ``dg:asOf``, else the date of the
+occasion it was said at. Undated states, people and organisations are always shown.
 
 Other functions: :func:`focus` (the neighbourhood of one entity, found by IRI,
 label or ISO code) and :func:`as_of`. Both return new graphs.
@@ -80,7 +83,9 @@ __all__ = [
     "UnknownNodeError",
     "as_of",
     "focus",
+    "first_day",
     "last_day",
+    "merge_provenance",
     "parse_until",
     "project",
 ]
@@ -288,7 +293,8 @@ class _Builder:
                 details=[],
                 provenance=[],
                 date=None,
-                date_last=None,
+                date_from=None,
+                detail_dates={},
             )
         return nid
 
@@ -318,12 +324,24 @@ class _Builder:
             return self.state(iri) if "/id/state/" in str(iri) else self.node(iri, "organisation")
         return self.node(iri, "organisation")
 
-    def add_detail(self, nid: str, key: str, value: object) -> None:
+    def add_detail(self, nid: str, key: str, value: object, date=None) -> None:
+        """A detail of a node; ``date`` (of the statement it comes from) lets :func:`as_of` drop it."""
         if value is None or value == "":
             return
+        attrs = self.G.nodes[nid]
         pair = (key, str(value))
-        if pair not in self.G.nodes[nid]["details"]:
-            self.G.nodes[nid]["details"].append(pair)
+        day = first_day(date) if date is not None else None
+        dates = attrs["detail_dates"]
+        if pair not in attrs["details"]:
+            attrs["details"].append(pair)
+            if day is not None:
+                dates[pair] = day
+        elif pair in dates and (day is None or day < dates[pair]):
+            # Known from the earliest statement that gives it (always, if one is undated).
+            if day is None:
+                del dates[pair]
+            else:
+                dates[pair] = day
 
     def add_prov(self, nid: str, statement) -> None:
         # Collected, then merged once per node by sentence at the end of project().
@@ -333,6 +351,8 @@ class _Builder:
     def edge(self, u: str, v: str, kind: str, label: str, statement=None, date=None, details=()) -> None:
         if u == v:
             return
+        # Undated edges count from their statement's date (or occasion's), like details do.
+        since = date if date is not None else (self.statement_date(statement) if statement is not None else None)
         self.G.add_edge(
             u,
             v,
@@ -342,7 +362,7 @@ class _Builder:
             provenance=self.provenance(statement) if statement is not None else [],
             statement=str(statement) if statement is not None else None,
             date=str(date) if date is not None else None,
-            date_last=last_day(date) if date is not None else None,
+            date_from=first_day(since) if since is not None else None,
         )
 
     # provenance ------------------------------------------------------------
@@ -378,7 +398,7 @@ class _Builder:
         evidence += [((1 << 30, 0, str(n)), str(n)) for n in notes]
         if not (sources or evidence or speakers or modality):
             return []
-        date = self.date_of(statement, *_STATEMENT_DATES)
+        date = self.statement_date(statement)
         part = {
             "statement": str(statement),
             "speaker": ", ".join(sorted(speakers)),
@@ -398,16 +418,26 @@ class _Builder:
                 return value
         return None
 
+    def statement_date(self, statement):
+        """When ``statement`` counts from: its own date (see _STATEMENT_DATES), else its occasion's."""
+        date = self.date_of(statement, *_STATEMENT_DATES)
+        if date is None:
+            for occasion in sorted(self.ix.all(statement, _P_OCCASION), key=str):
+                date = self.ix.one(occasion, DG.date)
+                if date is not None:
+                    break
+        return date
+
     def set_node_date(self, nid: str, value) -> None:
         if value is None:
             return
         attrs = self.G.nodes[nid]
-        day = last_day(value)
+        day = first_day(value)
         if day is None:
             return
-        if attrs["date_last"] is None or day < attrs["date_last"]:
+        if attrs["date_from"] is None or day < attrs["date_from"]:
             attrs["date"] = str(value)
-            attrs["date_last"] = day
+            attrs["date_from"] = day
 
 
 def merge_provenance(entries: Iterable[dict]) -> list[dict]:
@@ -685,9 +715,10 @@ def _statement_details(b: _Builder) -> None:
             text = ix.label(st) + _modal(ix, st)
             if cls == DG.Quote and ix.one(st, DG.quoteText) is not None:
                 text = f"{ix.label(st)} — “{ix.one(st, DG.quoteText)}”" + _modal(ix, st)
+            date = b.statement_date(st)
             for r in ix.all(st, DG.relationship):
                 if str(r) in G:
-                    b.add_detail(str(r), heading, text)
+                    b.add_detail(str(r), heading, text, date)
                     b.add_prov(str(r), st)
             # Person-centred statements also go on the person: quotes, indicators about them.
             people = set(ix.all(st, DG.aboutPerson)) | set(ix.all(st, DG.expressedBy))
@@ -695,37 +726,56 @@ def _statement_details(b: _Builder) -> None:
                 people |= set(ix.all(st, PROV.wasAttributedTo))
             for person in people:
                 if str(person) in G:
-                    b.add_detail(str(person), heading, text)
+                    b.add_detail(str(person), heading, text, date)
                     b.add_prov(str(person), st)
             # Stances, commitments, plans and policies also go on the states they are of.
             states = set(ix.all(st, DG.holder)) | set(ix.all(st, DG.committedParty)) | set(ix.all(st, DG.actor))
             states |= set(ix.all(st, DG.grantingState))
             for s in states:
                 if str(s) in G and G.nodes[str(s)]["kind"] == "state":
-                    b.add_detail(str(s), heading, text)
+                    b.add_detail(str(s), heading, text, date)
 
 
 # --- views ---------------------------------------------------------------------------------------
 
 
 def as_of(G: nx.MultiDiGraph, until: str | _dt.date) -> nx.MultiDiGraph:
-    """The network as known on ``until``: drop nodes and edges dated after it ("certain by then" rule).
+    """The network as known on ``until`` (the "from its first day" rule of the module doc).
 
-    An edge goes when its own date is later, or when one of its ends goes. Small issue nodes
-    left without edges go too. Undated nodes and edges stay.
+    Nodes, edges, details and provenance dated after ``until`` go; an edge goes with either end;
+    small issue nodes left without edges go too. Undated things stay.
     """
     day = parse_until(until)
+
+    def known(date) -> bool:
+        return date is None or date <= day
+
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["until"] = day.isoformat()
     for n, attrs in G.nodes(data=True):
-        if attrs.get("date_last") is None or attrs["date_last"] <= day:
-            H.add_node(n, **attrs)
+        if known(attrs.get("date_from")):
+            H.add_node(n, **_known_parts(attrs, known))
     for u, v, k, attrs in G.edges(keys=True, data=True):
-        if u in H and v in H and (attrs.get("date_last") is None or attrs["date_last"] <= day):
-            H.add_edge(u, v, key=k, **attrs)
+        if u in H and v in H and known(attrs.get("date_from")):
+            H.add_edge(u, v, key=k, **_known_parts(attrs, known))
     H.remove_nodes_from([n for n, a in list(H.nodes(data=True)) if a.get("kind") == "issue" and H.degree(n) == 0])
     return H
+
+
+def _known_parts(attrs: dict, known) -> dict:
+    """``attrs`` without the details and provenance (statements) that are not known yet."""
+    out = dict(attrs)
+    dates = attrs.get("detail_dates") or {}
+    out["details"] = [pair for pair in attrs.get("details", []) if known(dates.get(tuple(pair)))]
+    out["detail_dates"] = {pair: d for pair, d in dates.items() if known(d)}
+    entries = []
+    for entry in attrs.get("provenance", []):
+        parts = [p for p in entry.get("parts", []) if known(p.get("date_from"))]
+        if parts or "parts" not in entry:
+            entries.append(dict(entry, parts=parts) if "parts" in entry else entry)
+    out["provenance"] = merge_provenance(e for e in entries if "parts" in e) + [e for e in entries if "parts" not in e]
+    return out
 
 
 def _names(attrs: dict) -> list[str]:
