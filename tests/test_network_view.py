@@ -83,12 +83,12 @@ def test_build_draws_the_same_network_as_viz(tmp_path):
     assert drawn.returncode == 0, drawn.stderr
 
     def links(data):
-        return sorted((e["from"], e["to"], e["kind"], e["tip"]["heading"]) for e in data["edges"])
+        return sorted((e["from"], e["to"], e["kind"], e["tip"]["heading"]) for e in data["links"])
 
     from_build, from_viz = page_data(tmp_path / "out" / "network.html"), page_data(tmp_path / "viz.html")
-    assert links(from_build) == links(from_viz) and len(from_viz["edges"]) > 40
+    assert links(from_build) == links(from_viz) and len(from_viz["links"]) > 40
     assert sorted(n["id"] for n in from_build["nodes"]) == sorted(n["id"] for n in from_viz["nodes"])
-    sources = {s["title"] for e in from_build["edges"] for p in e["tip"]["provenance"] for s in p["sources"]}
+    sources = {s["title"] for e in from_build["links"] for p in e["tip"]["provenance"] for s in p["sources"]}
     assert not [t for t in sources if re.search(r"\b\d+-\d+\b", t)]
 
 
@@ -138,3 +138,27 @@ def test_until_in_the_page_data(tmp_path):
     text = (tmp_path / "n.html").read_text(encoding="utf-8")
     assert "elevated to a strategic partnership on 3 July 2024" not in text
     assert "2024-07-03" not in text  # no level, meeting or statement from 3 July on the page
+
+
+# --- 3. modality ----------------------------------------------------------------------------------
+
+
+def test_every_edge_has_its_statements_modality(seed):
+    by_modality = Counter(a["modality"] for _, _, a in seed.edges(data=True))
+    assert by_modality == {"reported fact": 44, "claim": 6, "plan": 4, "projection": 1, "": 3}
+    for _, _, a in seed.edges(data=True):
+        if a["provenance"]:
+            assert a["modality"] == a["provenance"][0]["modality"]
+    kinds = {a["kind"]: a["modality"] for _, _, a in seed.edges(data=True) if a["kind"] in ("claims", "plans", "projects")}
+    assert kinds == {"claims": "claim", "plans": "plan", "projects": "projection"}
+    # Edges without a modality are reference facts about organisations (part of, located in).
+    assert {a["kind"] for _, _, a in seed.edges(data=True) if not a["modality"]} == {"part of", "located in"}
+
+
+def test_claims_count_from_the_occasion_they_were_made_at(seed):
+    def claimants(G):
+        return {G.nodes[u]["label"] for u, _, a in G.edges(data=True) if a["kind"] == "claims"}
+
+    # Xi's quote was made at the press conference of "2024"; Ding Tao's undated assessments stay.
+    assert claimants(as_of(seed, "2023-12-31")) == {"Ding Tao"}
+    assert claimants(as_of(seed, "2024-01-01")) == {"Ding Tao", "Xi Jinping"}

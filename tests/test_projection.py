@@ -93,7 +93,11 @@ def test_edges_of_the_seed(seed):
     assert ("Azerbaijan", "member of", "Shanghai Cooperation Organisation") in edge_set(seed, "member of")
     assert edge_set(seed, "supports") >= {("Azerbaijan", "supports", "China"), ("China", "supports", "Azerbaijan")}
     assert ("China", "opposes", "hegemony") in edge_set(seed, "opposes")
-    assert seed.number_of_edges() == 47
+    # Claims, plans and the projection about the relationship, from who makes them (issue 15).
+    assert edge_set(seed, "claims") == {("Ding Tao", "claims", rel), ("Xi Jinping", "claims", rel)}
+    assert edge_set(seed, "plans") == {("Ding Tao", "plans", rel), ("China", "plans", rel), ("Azerbaijan", "plans", rel)}
+    assert edge_set(seed, "projects") == {("Ding Tao", "projects", rel)}
+    assert seed.number_of_edges() == 47 + 11
 
 
 def test_labels_details_and_provenance(seed):

@@ -26,7 +26,10 @@ and whose edges (``kind``) read as sentences: ``holds post in`` (label: the post
 (the relationship, since its establishment), ``partner`` (label: the level and
 since when), ``announced``, ``cooperates in``, ``supports`` / ``opposes``
 (label: the issue), ``grants`` (a policy such as a visa-free regime),
-``part of``, ``located in``.
+``part of``, ``located in``, and ``claims`` / ``plans`` / ``projects`` (a claim, plan or
+projection about a relationship, from who makes it: see ``_said``). Every edge has the
+``modality`` of its statement ("reported fact", "claim", "plan", "projection"; "" for
+reference data that records none).
 
 Every node and edge carries ``kind``, ``label``, ``details`` (a list of
 ``(key, value)`` pairs), ``provenance`` (one dict per evidence sentence, see
@@ -113,7 +116,13 @@ EDGE_KINDS: tuple[str, ...] = (
     "grants",
     "part of",
     "located in",
+    "claims",
+    "plans",
+    "projects",
 )
+
+#: Edge kinds drawn for statements about a relationship that are not reported facts, by modality.
+SAID_KINDS: dict[str, str] = {"claim": "claims", "plan": "plans", "projection": "projects"}
 
 
 class UnknownNodeError(UsageError):
@@ -361,6 +370,7 @@ class _Builder:
             details=list(details),
             provenance=self.provenance(statement) if statement is not None else [],
             statement=str(statement) if statement is not None else None,
+            modality=self.modality(statement) if statement is not None else "",
             date=str(date) if date is not None else None,
             date_from=first_day(since) if since is not None else None,
         )
@@ -417,6 +427,10 @@ class _Builder:
             if value is not None:
                 return value
         return None
+
+    def modality(self, statement) -> str:
+        """The label of ``statement``'s dg:modality ("reported fact", "claim", "plan", "projection"), or ""."""
+        return ", ".join(sorted(self.ix.label(m) for m in self.ix.all(statement, _P_MODALITY)))
 
     def statement_date(self, statement):
         """When ``statement`` counts from: its own date (see _STATEMENT_DATES), else its occasion's."""
@@ -553,6 +567,7 @@ def project(source) -> nx.MultiDiGraph:
     _stances(b)
     _policies(b)
     _statement_details(b)
+    _said(b)
 
     # Importance: degree in the whole projection (used for node size).
     for nid in G.nodes:
@@ -705,6 +720,34 @@ def _policies(b: _Builder) -> None:
         for g in ix.all(p, DG.grantingState):
             for ben in ix.all(p, DG.beneficiaryState):
                 b.edge(b.state(g), b.state(ben), "grants", f"{kind} for citizens of", p, date, [("policy", ix.label(p))])
+
+
+def _said(b: _Builder) -> None:
+    """Claims, plans and projections about a relationship, drawn as edges from who makes them.
+
+    Who: the states or people acting in the statement (dg:actor, dg:committedParty,
+    dg:fromState, dg:holder, dg:expressedBy), else its speakers (prov:wasAttributedTo) drawn
+    in the network. A statement attributed only to an unnamed author stays a detail.
+    """
+    ix, G = b.ix, b.G
+    for cls, heading in _REL_DETAIL_TYPES:
+        for st in ix.instances(cls):
+            kind = SAID_KINDS.get(b.modality(st))
+            targets = [str(r) for r in ix.all(st, DG.relationship) if str(r) in G]
+            if kind is None or not targets:
+                continue
+            actors = set()
+            for prop in (DG.actor, DG.committedParty, DG.fromState, DG.holder, DG.expressedBy):
+                actors |= {str(a) for a in ix.all(st, prop)}
+            who = sorted(a for a in actors if a in G and G.nodes[a]["kind"] in ("state", "person"))
+            if not who:
+                who = sorted(str(a) for a in ix.all(st, _P_ATTRIBUTED) if str(a) in G and G.nodes[str(a)]["kind"] == "person")
+            details = [(heading, ix.label(st))]
+            if cls == DG.Quote and ix.one(st, DG.quoteText) is not None:
+                details.append(("quote", str(ix.one(st, DG.quoteText))))
+            for w in who:
+                for r in targets:
+                    b.edge(w, r, kind, f"{heading}: {ix.label(st)}", st, None, details)
 
 
 def _statement_details(b: _Builder) -> None:

@@ -44,7 +44,7 @@ from pathlib import Path
 import networkx as nx
 
 from diplograph.files import write_atomically
-from diplograph.projection import NODE_KINDS, as_of, project, short_label
+from diplograph.projection import EDGE_KINDS, NODE_KINDS, as_of, project, short_label
 from diplograph.projection import focus as focus_on
 
 __all__ = [
@@ -137,7 +137,8 @@ def _tip(attrs: dict) -> dict:
         "provenance": [
             dict(
                 {k: str(p.get(k) or "") for k in ("source", "evidence", "speaker", "modality", "occasion", "statement")},
-                sources=[{"title": str(x.get("title", "")), "url": _safe_url(x.get("url"))} for x in p.get("sources", [])],
+                sources=[{"title": str(x.get("title", "")), "url": str(x.get("url") or ""), "link": _safe_url(x.get("url"))}
+                         for x in p.get("sources", [])],
             )
             for p in attrs.get("provenance", [])
         ],
@@ -170,7 +171,8 @@ def build_network(G: nx.MultiDiGraph, positions: dict | None = None):
             str(n),
             label=short_label(str(attrs.get("label", n))) or " ",
             shape=shape,
-            color={"background": colour, "border": _darker(colour), "highlight": {"background": colour, "border": "#111"}},
+            color={"background": colour, "border": _darker(colour), "highlight": {"background": colour, "border": "#111"},
+                   "hover": {"background": colour, "border": "#111"}},
             size=round(size, 1),
             borderWidth=3 if attrs.get("focus") else 1,
             kind=kind,
@@ -178,25 +180,21 @@ def build_network(G: nx.MultiDiGraph, positions: dict | None = None):
             tip=_tip(attrs),
             **extra,
         )
-    pair_count: dict[tuple, int] = {}
+    # One record per projection edge ("link"); the page draws one edge per pair of nodes from
+    # the links not filtered out (network.js, drawPairs), so these get no vis styling here.
     for i, (u, v, attrs) in enumerate(G.edges(data=True)):
-        key = tuple(sorted((str(u), str(v))))
-        nth = pair_count.get(key, 0)
-        pair_count[key] = nth + 1
         kind = attrs.get("kind", "")
-        record = {
-            "id": f"e{i}",
-            "label": short_label(str(attrs.get("label", "")), width=28, lines=2),
-            "kind": kind,
-            "tip": _tip(attrs),
-            "color": {"color": EDGE_COLOURS.get(kind, _EDGE_DEFAULT), "highlight": "#222", "hover": "#222"},
-        }
-        if kind == "met":
-            record["arrows"] = {"to": {"enabled": False}}
-            record["dashes"] = True
-        if nth:  # several edges between the same two nodes: bend them apart
-            record["smooth"] = {"enabled": True, "type": "curvedCW" if nth % 2 else "curvedCCW", "roundness": 0.18 * ((nth + 1) // 2)}
-        net.add_edge(str(u), str(v), **record)
+        net.add_edge(
+            str(u),
+            str(v),
+            id=f"l{i}",
+            label=str(attrs.get("label", "")),
+            kind=kind,
+            modality=str(attrs.get("modality") or ""),
+            date=str(attrs.get("date") or ""),
+            colour=EDGE_COLOURS.get(kind, _EDGE_DEFAULT),
+            tip=_tip(attrs),
+        )
     return net
 
 
@@ -292,7 +290,7 @@ def _options(n_nodes: int, physics: bool) -> dict:
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-            "font": {"size": 9, "face": "system-ui, sans-serif", "color": "#505a63", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+            "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle", "multi": False},
             "width": 1.2,
             "selectionWidth": 2,
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.2},
@@ -307,6 +305,30 @@ def _options(n_nodes: int, physics: bool) -> dict:
             "stabilization": {"enabled": physics, "iterations": 800, "updateInterval": 40, "fit": True},
         },
     }
+
+
+#: modality -> (legend name, badge letter in edge labels, vis dash pattern); the order is the
+#: order of precedence when one drawn edge joins links of several modalities.
+MODALITY_STYLE: dict[str, tuple[str, str, object]] = {
+    "reported fact": ("reported fact", "", False),
+    "claim": ("claim", "C", [10, 6]),
+    "plan": ("plan", "P", [3, 5]),
+    "projection": ("projection (forecast)", "F", [12, 4, 3, 4]),
+    "": ("no modality recorded", "", False),
+}
+
+
+def _modality_legend(G: nx.MultiDiGraph) -> list[dict]:
+    counts: dict[str, int] = {}
+    for _, _, a in G.edges(data=True):
+        m = str(a.get("modality") or "")
+        counts[m] = counts.get(m, 0) + 1
+    order = list(MODALITY_STYLE) + sorted(set(counts) - set(MODALITY_STYLE))
+    return [
+        {"modality": m, "name": MODALITY_STYLE.get(m, (m, "?", [1, 3]))[0], "badge": MODALITY_STYLE.get(m, (m, "?", [1, 3]))[1],
+         "dashes": MODALITY_STYLE.get(m, (m, "?", [1, 3]))[2], "count": counts[m]}
+        for m in order if m in counts
+    ]
 
 
 def render_html(
@@ -338,7 +360,9 @@ def render_html(
         "title": title,
         "subtitle": subtitle,
         "nodes": net.nodes,
-        "edges": net.edges,
+        "links": net.edges,
+        "modalities": _modality_legend(G),
+        "kindOrder": list(EDGE_KINDS),
         "options": _options(n, physics),
         "physics": physics,
         "legend": legend,

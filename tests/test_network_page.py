@@ -1,0 +1,203 @@
+"""The network page of issue 15 in headless Chromium (requests blocked): sources, --until,
+modality styles and filters, one edge per pair, selection, bidi labels.
+
+Skip rule as in test_browser.py (the ``chromium_executable`` fixture). Screenshots go to
+tests/artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from diplograph.projection import project
+from diplograph.viz import render_html, write_network_html
+from test_browser import Watched
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+FIXTURE = Path(__file__).parent / "fixtures" / "network-view.ttl"
+ID = "https://w3id.org/diplograph/id/"
+REL = ID + "relationship/AZE-CHN"
+DING = ID + "person/ding-tao"
+XI = ID + "person/xi-jinping"
+CHN, AZE = ID + "state/CHN", ID + "state/AZE"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium_executable), args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    assert w.requests == [] and w.dialogs == [] and w.errors == []  # offline, nothing ran, no error
+    w.context.close()
+
+
+@pytest.fixture(scope="module")
+def dataset(project_datasets):
+    return project_datasets.get("memory")
+
+
+@pytest.fixture(scope="module")
+def seed_page(dataset, tmp_path_factory):
+    return write_network_html(dataset, tmp_path_factory.mktemp("seed") / "network.html")
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def drawn(page) -> list[dict]:
+    return page.evaluate("""network.body.data.edges.get().map(e => ({id: e.id, from: e.from, to: e.to, label: e.label,
+        heading: e.heading, members: e.members, kinds: e.kinds, modalities: e.modalities, dashes: e.dashes,
+        title: e.title.textContent}))""")
+
+
+def pair(edges, a, b):
+    found = [e for e in edges if {e["from"], e["to"]} == {a, b}]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+# --- 1. sources ---------------------------------------------------------------------------------
+
+
+def test_sources_show_titles_and_only_https_links(watched, tmp_path):
+    page = watched.open(render_html(project(Graph().parse(FIXTURE)), tmp_path / "fixture.html"))
+    edge = [e for e in drawn(page) if e["to"] == ID + "org/xorg" and e["from"] == ID + "state/XRL"][0]
+    page.evaluate("id => diplograph.selectEdge(id)", edge["id"])
+    panel = page.locator("#panel-body")
+    assert "A source whose address is a script" in panel.inner_text()
+    assert "javascript:alert(1)" in panel.inner_text()  # shown as text …
+    hrefs = page.evaluate("[...document.querySelectorAll('#panel-body a')].map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://example.org/members"]  # … and only the https: address is a link
+    assert page.evaluate("[...document.querySelectorAll('a')].every(a => a.protocol === 'https:' && a.rel.includes('noopener'))")
+
+
+def test_reference_sources_show_their_address(watched, seed_page):
+    page = watched.open(seed_page)
+    un = pair(drawn(page), CHN, ID + "org/un")
+    page.evaluate("id => diplograph.selectEdge(id)", un["id"])
+    text = page.locator("#panel-body").inner_text()
+    assert "https://www.un.org/en/about-us/member-states" in text
+    assert "un-org-en-about-us-member-states" not in text
+
+
+# --- 2. time ------------------------------------------------------------------------------------
+
+
+def test_until_hides_later_facts_in_details_tooltips_and_panels(watched, dataset, tmp_path):
+    page = watched.open(write_network_html(dataset, tmp_path / "n.html", until="2024-07-02"))
+    later = "elevated to a strategic partnership on 3 July 2024"
+    titles = page.evaluate("[...network.body.data.nodes.get().map(n => n.title.textContent), ...network.body.data.edges.get().map(e => e.title.textContent)]")
+    assert titles and not [t for t in titles if later in t]
+    page.evaluate("id => diplograph.selectNode(id)", REL)
+    panel = page.locator("#panel-body").inner_text()
+    assert "China and Azerbaijan established diplomatic ties in April 1992" in panel and later not in panel
+    edges = drawn(page)
+    rel = pair(edges, CHN, REL)
+    assert "diplomatic relations (since 1992-04)" in rel["label"] and "strategic partnership" not in rel["label"]
+    # People keep their posts dated "2024": nobody is isolated.
+    for person in ("xi-jinping", "ilham-aliyev", "ding-tao", "ding-xuexiang"):
+        assert [e for e in edges if ID + "person/" + person in (e["from"], e["to"]) and "holds post in" in e["kinds"]]
+    shot(page, "network-until-2024-07-02.png")
+
+
+# --- 3. modality --------------------------------------------------------------------------------
+
+
+def test_modalities_are_styled_apart_and_filter(watched, seed_page):
+    page = watched.open(seed_page)
+    legend = page.evaluate("[...document.querySelectorAll('#legend-modalities input')].map(i => i.dataset.modality)")
+    assert legend == ["reported fact", "claim", "plan", "projection", ""]
+    styles = page.evaluate("diplograph.network && JSON.parse(document.getElementById('diplograph-data').textContent).modalities")
+    patterns = {m["modality"]: json.dumps(m["dashes"]) for m in styles}
+    assert len({patterns["claim"], patterns["plan"], patterns["projection"], patterns["reported fact"]}) == 4
+    assert len({m["badge"] for m in styles if m["modality"] in ("claim", "plan", "projection")}) == 3
+    edges = drawn(page)
+    ding = pair(edges, DING, REL)
+    assert ding["label"].startswith("[C P F] ") and "5 claims · 1 plan · 1 projection" in ding["label"]
+    assert ding["dashes"] == [10, 6]  # only claims, plans and a projection: a dashed line
+    xi = pair(edges, XI, REL)
+    assert xi["label"].startswith("[C] ") and xi["dashes"] == [10, 6]
+    china = pair(edges, CHN, REL)
+    assert china["dashes"] is False and china["label"].startswith("[P] ")  # facts and a plan: solid, badged
+    shot(page, "network-seed-modalities.png")
+    page.add_style_tag(content="html{filter:grayscale(1)}")
+    shot(page, "network-seed-greyscale.png")
+
+    page.uncheck("input[data-modality=claim]")
+    edges = drawn(page)
+    assert pair(edges, XI, REL) is None
+    ding = pair(edges, DING, REL)
+    assert ding["label"].startswith("[P F] ") and "claim" not in ding["label"] and ding["dashes"] == [3, 5]
+    page.uncheck("input[data-modality=plan]")
+    page.uncheck("input[data-modality=projection]")
+    edges = drawn(page)
+    assert pair(edges, DING, REL) is None
+    assert not [e for e in edges if set(e["modalities"]) & {"claim", "plan", "projection"}]
+    page.uncheck("input[data-modality='reported fact']")
+    assert {m for e in drawn(page) for m in e["modalities"]} == {""}
+    for m in ("claim", "plan", "projection", "reported fact"):
+        page.check(f"input[data-modality='{m}']")
+    assert sum(len(e["members"]) for e in drawn(page)) == page.evaluate("diplograph.links.length")
+
+
+# --- 4. one edge per pair -----------------------------------------------------------------------
+
+
+def test_one_edge_per_pair_with_a_summary(watched, seed_page, dataset):
+    page = watched.open(seed_page)
+    edges = drawn(page)
+    pairs = [frozenset((e["from"], e["to"])) for e in edges]
+    assert len(pairs) == len(set(pairs))
+    G = project(dataset)
+    assert len(edges) == len({frozenset((u, v)) for u, v in G.edges()}) < G.number_of_edges()
+    # Every tooltip says which two nodes it joins, for each connection.
+    assert all(("\u2192" in e["heading"] or "\u2194" in e["heading"]) and e["title"].count("\u2192") >= len(e["members"]) for e in edges)
+    both = pair(edges, CHN, AZE)
+    assert both["heading"] == "China \u2194 Azerbaijan" or both["heading"] == "Azerbaijan \u2194 China"
+    assert "4 stances" in both["label"] and "China \u2192 Azerbaijan" in both["title"] and "Azerbaijan \u2192 China" in both["title"]
+    # Levels keep their dates.
+    rel = pair(edges, AZE, REL)
+    assert "strategic partnership (since 2024-07-03)" in rel["label"] and "diplomatic relations (since 1992-04)" in rel["label"]
+    assert "Azerbaijan \u2192 China\u2013Azerbaijan relations" in rel["title"]
+    # The panel lists every connection, expandable.
+    page.evaluate("id => diplograph.selectEdge(id)", both["id"])
+    members = page.locator("#panel-body details.dg-member")
+    assert members.count() == len(both["members"]) == 5
+    assert page.evaluate("[...document.querySelectorAll('#panel-body details')].filter(d => d.open).length") == 0
+    members.first.locator("summary").click()
+    assert page.evaluate("document.querySelector('#panel-body details').open") is True
+    assert members.first.locator(".dg-full").is_visible()
+    shot(page, "network-seed-pair-panel.png")
+
+
+def test_hovering_a_drawn_edge_names_both_ends(watched, seed_page):
+    page = watched.open(seed_page)
+    ding = pair(drawn(page), DING, ID + "event/press-conference-2024-ding-tao")
+    point = page.evaluate(
+        """id => { const e = network.body.edges[id]; const p = e.edgeType.getPoint(0.5);
+                   const d = network.canvasToDOM(p); const r = document.getElementById('mynetwork').getBoundingClientRect();
+                   return {x: d.x + r.left, y: d.y + r.top}; }""",
+        ding["id"],
+    )
+    page.mouse.move(point["x"] + 2, point["y"] + 2)
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert "Ding Tao \u2192 Press conference by Ding Tao" in tip.inner_text()
