@@ -201,3 +201,75 @@ def test_hovering_a_drawn_edge_names_both_ends(watched, seed_page):
     tip = page.locator("div.vis-tooltip")
     tip.wait_for(state="visible", timeout=5_000)
     assert "Ding Tao \u2192 Press conference by Ding Tao" in tip.inner_text()
+
+
+# --- 5. selection and bidi ----------------------------------------------------------------------
+
+
+def click_node(page, node_id):
+    point = page.evaluate(
+        """id => { const p = network.canvasToDOM(network.getPositions([id])[id]);
+                   const r = document.getElementById('mynetwork').getBoundingClientRect();
+                   return {x: p.x + r.left, y: p.y + r.top}; }""",
+        node_id,
+    )
+    page.mouse.click(point["x"], point["y"])
+
+
+def test_clicking_a_node_dims_the_rest_and_lists_its_neighbours(watched, seed_page):
+    page = watched.open(seed_page)
+    click_node(page, XI)
+    assert page.evaluate("diplograph.state.selected") == XI
+    near = {CHN, REL, ID + "person/ilham-aliyev", ID + "event/meeting-2024-07-03-astana-aliyev-xi", XI}
+    opacity = dict(page.evaluate("network.body.data.nodes.get().map(n => [n.id, n.opacity])"))
+    assert {n for n, o in opacity.items() if o == 1} == near
+    assert all(o < 0.5 for n, o in opacity.items() if n not in near)
+    faded = page.evaluate("network.body.data.edges.get().filter(e => e.color.opacity < 0.5).length")
+    assert faded == page.evaluate("network.body.data.edges.length") - 4
+    # Kind colours stay on hover and selection.
+    assert page.evaluate("network.body.data.nodes.get().every(n => n.color.hover.background === n.color.background)")
+    panel = page.locator("#panel-body")
+    names = page.evaluate("[...document.querySelectorAll('#panel-body button.dg-neighbour')].map(b => b.textContent)")
+    assert names == ["China", "China–Azerbaijan relations", "Ilham Aliyev", "Meeting of Xi Jinping and Ilham Aliyev, Astana, 3 July 2024"]
+    text = panel.inner_text()
+    assert "Connections (4)" in text and "Ilham Aliyev \u2192 Xi Jinping: met (2024-07-03, Astana)" in text
+    assert "Xi Jinping \u2192 China: President of China (2024)" in text
+    shot(page, "network-seed-xi-selected.png")
+    # Arrow keys move between neighbours; Enter opens one.
+    page.locator("#panel-body button.dg-neighbour").first.focus()
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.dataset.node")
+    assert second == page.evaluate("document.querySelectorAll('#panel-body button.dg-neighbour')[1].dataset.node")
+    page.keyboard.press("Enter")
+    assert page.evaluate("diplograph.state.selected") == second
+    # Escape closes the panel and brings the rest back.
+    page.keyboard.press("Escape")
+    assert page.locator("#dg-panel").is_hidden()
+    assert page.evaluate("diplograph.state.dimmed") is False and page.evaluate("network.getSelectedNodes()") == []
+    assert page.evaluate("network.body.data.nodes.get().every(n => n.opacity === 1)")
+    assert page.evaluate("network.body.data.edges.get().every(e => e.color.opacity === undefined || e.color.opacity === 1)")
+
+
+def test_bidi_controls_are_shown_not_obeyed(watched, tmp_path):
+    G = project(Graph().parse(FIXTURE))
+    page = watched.open(render_html(G, tmp_path / "bidi.html", title="Fixture \u202eeltit"))
+    xrl = ID + "state/XRL"
+    label = page.evaluate("id => network.body.data.nodes.get(id).label", xrl)
+    assert label == "[U+202E]anihC"  # the canvas label
+    options = page.evaluate("[...document.querySelectorAll('#node-select option')].map(o => o.textContent)")
+    assert "[U+202E]anihC \u2014 state" in options  # the menu
+    page.select_option("#node-select", value=xrl)
+    assert page.locator("#panel-body h3").first.inner_text() == "[U+202E]anihC"  # the panel
+    assert "Fixture organisation [U+202B]embedded[U+202C]" in page.locator("#panel-body").inner_text()
+    isolated = page.evaluate("id => network.body.data.nodes.get(id).full", ID + "state/XIS")
+    assert isolated == "Isolated[U+2067] state[U+2069] [U+200F]mark"
+    assert page.evaluate("document.title") == "Fixture [U+202E]eltit"
+    bidi = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    everything = page.evaluate("""() => [document.body.innerText, document.title,
+        ...network.body.data.nodes.get().map(n => n.label + n.full + n.title.textContent),
+        ...network.body.data.edges.get().map(e => e.label + e.title.textContent)].join('\\n')""")
+    import re
+
+    assert not re.search(bidi, everything)
+    assert "China" not in everything
+    shot(page, "network-bidi.png")

@@ -19,7 +19,9 @@ How the page is built
   network request at all.
 - Data goes into a ``<script type="application/json">`` block, JSON-encoded with ``<``, ``>``,
   ``&``, U+2028 and U+2029 written as ``\\u003c`` …, so no label can close the script element; it
-  is read with ``JSON.parse`` (never evaluated as code). Tooltips and the detail panel are DOM
+  is read with ``JSON.parse`` (never evaluated as code). Bidi control characters in any
+  string are written as a visible ``[U+202E]`` (:func:`neutralise_bidi`), so a label cannot
+  display as another one in the canvas, the menu, tooltips or the panel. Tooltips and the detail panel are DOM
   elements built with ``textContent``; vis-network receives them as Elements, so no
   data-derived string is ever parsed as HTML. The page title is ``html.escape``-d.
 - Layout: up to ``LAYOUT_THRESHOLD`` nodes the physics engine lays the network out, then
@@ -53,6 +55,7 @@ __all__ = [
     "LAYOUT_THRESHOLD",
     "build_network",
     "json_for_script",
+    "neutralise_bidi",
     "render_html",
     "vis_asset",
     "write_network_html",
@@ -122,6 +125,22 @@ def json_for_script(value: object) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+# Bidirectional controls (embeddings, overrides, isolates, marks): a label "\u202eanihC" would
+# display as "China". Shown instead as a visible code, everywhere the page shows data.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise_bidi(value):
+    """``value`` (str, or lists/dicts of them) with every bidi control written as ``[U+202E]``."""
+    if isinstance(value, str):
+        return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", value) if _BIDI.search(value) else value
+    if isinstance(value, dict):
+        return {k: neutralise_bidi(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [neutralise_bidi(v) for v in value]
+    return value
 
 
 # --- building the vis data with pyvis -----------------------------------------------------------
@@ -369,12 +388,12 @@ def render_html(
         "focus": G.graph.get("focus"),
     }
     parts = {
-        "TITLE": html.escape(title, quote=True),
+        "TITLE": html.escape(neutralise_bidi(title), quote=True),
         "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
         "PAGE_CSS": _template("network.css"),
         "VIS_JS": _inline_safe(vis_asset("vis-network.min.js"), "script"),
         "PAGE_JS": _template("network.js"),
-        "DATA": json_for_script(payload),
+        "DATA": json_for_script(neutralise_bidi(payload)),
     }
     # One pass over the template: nothing substituted is searched for placeholders again.
     page = re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template("network.html"))
