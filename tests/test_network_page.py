@@ -273,3 +273,46 @@ def test_bidi_controls_are_shown_not_obeyed(watched, tmp_path):
     assert not re.search(bidi, everything)
     assert "China" not in everything
     shot(page, "network-bidi.png")
+
+
+# --- 6. contrast --------------------------------------------------------------------------------
+
+
+def contrast(a: tuple, b: tuple) -> float:
+    def lum(rgb):
+        c = [x / 255 for x in rgb[:3]]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def hex_rgb(text: str) -> tuple:
+    return tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_text_and_lines_meet_the_contrast_targets(watched, seed_page):
+    """WCAG AA from the page's own styles: text 4.5:1 on white, lines and node outlines 3:1."""
+    page = watched.open(seed_page)
+    page.evaluate("id => diplograph.selectNode(id)", REL)  # the panel: IRI, sources, counts
+    colours = page.evaluate("""() => {
+        const out = {};
+        for (const sel of ['.dg-iri', '.legend-count', '.dg-meta', '.dg-by', '.dg-more', '.dg-nkind', '#dg-subtitle',
+                           '.dg-hint', '.dg-details td', '.dg-source', '.dg-url', '#dg-legend h2', '.legend-badge']) {
+          const e = document.querySelector(sel);
+          if (e) out[sel] = getComputedStyle(e).color.match(/\\d+/g).map(Number);
+        }
+        return out;
+      }""")
+    assert {".dg-iri", ".legend-count", ".dg-meta", ".dg-by", ".dg-nkind", ".dg-hint"} <= set(colours)
+    white = (255, 255, 255)
+    low = {sel: round(contrast(rgb, white), 2) for sel, rgb in colours.items() if contrast(rgb, white) < 4.5}
+    assert low == {}
+    lines = page.evaluate("[...new Set(diplograph.links.map(l => l.colour))]")
+    assert len(lines) >= 5
+    assert {c: round(contrast(hex_rgb(c), white), 2) for c in lines if contrast(hex_rgb(c), white) < 3} == {}
+    borders = page.evaluate("[...new Set(network.body.data.nodes.get().map(n => n.color.border))]")
+    assert {c: round(contrast(hex_rgb(c), white), 2) for c in borders if contrast(hex_rgb(c), white) < 3} == {}
+    edge_text = page.evaluate("JSON.parse(document.getElementById('diplograph-data').textContent).options.edges.font.color")
+    assert contrast(hex_rgb(edge_text), white) >= 4.5
