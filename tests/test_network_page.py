@@ -316,3 +316,36 @@ def test_text_and_lines_meet_the_contrast_targets(watched, seed_page):
     assert {c: round(contrast(hex_rgb(c), white), 2) for c in borders if contrast(hex_rgb(c), white) < 3} == {}
     edge_text = page.evaluate("JSON.parse(document.getElementById('diplograph-data').textContent).options.edges.font.color")
     assert contrast(hex_rgb(edge_text), white) >= 4.5
+
+
+# --- 2b. the as-of slider -----------------------------------------------------------------------
+
+VIEW = """() => ({
+    nodes: network.body.data.nodes.get().filter(n => !n.hidden).map(n => [n.id, n.title.textContent]).sort(),
+    edges: network.body.data.edges.get().map(e => [e.id, e.label, e.title.textContent]).sort(),
+    options: [...document.querySelectorAll('#node-select option')].slice(1).map(o => o.value).sort()})"""
+
+
+@pytest.mark.parametrize("day", ["2024-07-02", "2023-12-31", "1992-04-01"])
+def test_the_slider_shows_what_until_shows(watched, dataset, seed_page, tmp_path, day):
+    """The in-page as-of control and --until apply the same rule: the same nodes, lines, tooltips."""
+    page = watched.open(write_network_html(dataset, tmp_path / "cut.html", until=day))
+    cut = page.evaluate(VIEW)
+    page = watched.open(seed_page)
+    days = page.evaluate("diplograph.days")
+    assert days == sorted(days) and "2024-07-03" in days and "1992-04-01" in days
+    # Move the slider to the last dataset date on or before the day (what a reader can pick).
+    index = max(i for i, d in enumerate(days) if d <= day) if days[0] <= day else None
+    if index is None:
+        page.evaluate("d => diplograph.setAsOf(d)", day)
+    else:
+        page.locator("#asof-range").fill(str(index))
+    assert page.locator("#asof-value").inner_text() == (days[index] if index is not None else day)
+    assert page.evaluate(VIEW) == cut
+    if day == "2024-07-02":
+        assert not [t for _, t in cut["nodes"] if "elevated to a strategic partnership on 3 July 2024" in t]
+        shot(page, "network-seed-slider-2024-07-02.png")
+    # Back to all dates: everything returns.
+    page.locator("#asof-range").fill(str(len(days)))
+    assert page.locator("#asof-value").inner_text() == "all dates"
+    assert page.evaluate("network.body.data.nodes.get().filter(n => n.hidden).length") == 0

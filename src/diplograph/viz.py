@@ -147,23 +147,40 @@ def neutralise_bidi(value):
 # --- building the vis data with pyvis -----------------------------------------------------------
 
 
+def _iso(day) -> str:
+    return day.isoformat() if day is not None else ""
+
+
 def _tip(attrs: dict) -> dict:
-    """Structured tooltip content; turned into DOM text nodes by the page, never into HTML."""
-    return {
+    """Structured tooltip content; turned into DOM text nodes by the page, never into HTML.
+
+    ``since`` (ISO days, "" when undated) lets the page's as-of control apply the rule of
+    :func:`~diplograph.projection.as_of`: ``detailSince`` per detail, and per provenance
+    entry the ``parts`` (one per statement: since, speaker, modality, occasion).
+    """
+    dates = attrs.get("detail_dates") or {}
+    details = [(str(k), str(v)) for k, v in attrs.get("details", [])]
+    tip = {
         "heading": str(attrs.get("label", "")),
         "kind": str(attrs.get("type") or attrs.get("kind") or ""),
         "date": str(attrs.get("date") or ""),
-        "details": [[str(k), str(v)] for k, v in attrs.get("details", [])],
+        "details": [list(pair) for pair in details],
         "provenance": [
             dict(
                 {k: str(p.get(k) or "") for k in ("source", "evidence", "speaker", "modality", "occasion", "statement")},
                 sources=[{"title": str(x.get("title", "")), "url": str(x.get("url") or ""), "link": _safe_url(x.get("url"))}
                          for x in p.get("sources", [])],
+                parts=[{"since": _iso(q.get("date_from")), "speaker": str(q.get("speaker") or ""),
+                        "modality": str(q.get("modality") or ""), "occasion": str(q.get("occasion") or "")}
+                       for q in p.get("parts", [])],
             )
             for p in attrs.get("provenance", [])
         ],
         "iri": str(attrs.get("iri") or attrs.get("statement") or ""),
     }
+    if dates:
+        tip["detailSince"] = [_iso(dates.get(pair)) for pair in details]
+    return tip
 
 
 def _safe_url(url: object) -> str:
@@ -196,6 +213,7 @@ def build_network(G: nx.MultiDiGraph, positions: dict | None = None):
             size=round(size, 1),
             borderWidth=3 if attrs.get("focus") else 1,
             kind=kind,
+            since=_iso(attrs.get("date_from")),
             full=str(attrs.get("label", n)),
             tip=_tip(attrs),
             **extra,
@@ -212,6 +230,7 @@ def build_network(G: nx.MultiDiGraph, positions: dict | None = None):
             kind=kind,
             modality=str(attrs.get("modality") or ""),
             date=str(attrs.get("date") or ""),
+            since=_iso(attrs.get("date_from")),
             colour=EDGE_COLOURS.get(kind, _EDGE_DEFAULT),
             tip=_tip(attrs),
         )
@@ -387,6 +406,7 @@ def render_html(
         "physics": physics,
         "legend": legend,
         "focus": G.graph.get("focus"),
+        "until": G.graph.get("until") or "",
     }
     parts = {
         "TITLE": html.escape(neutralise_bidi(title), quote=True),

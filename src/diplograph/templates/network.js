@@ -25,12 +25,34 @@
     return line;
   }
   // Tooltip / panel content, built from text nodes only: data is never parsed as HTML.
+  // The as-of rule of the --until option: a thing counts from its first possible day ("since",
+  // an ISO day computed by diplograph); undated things always count.
+  function known(since) { return !state.asOf || !since || since <= state.asOf; }
+  function joinedParts(parts, field) {
+    var seen = {};
+    parts.forEach(function (p) { String(p[field] || "").split(", ").forEach(function (v) { if (v) seen[v] = true; }); });
+    return Object.keys(seen).sort().join(", ");
+  }
+  function knownProvenance(prov) {
+    var out = [];
+    (prov || []).forEach(function (p) {
+      if (!p.parts || !p.parts.length) { out.push(p); return; }
+      var parts = p.parts.filter(function (q) { return known(q.since); });
+      if (!parts.length) return;
+      if (parts.length === p.parts.length) { out.push(p); return; }
+      var q = Object.assign({}, p);
+      q.speaker = joinedParts(parts, "speaker"); q.modality = joinedParts(parts, "modality"); q.occasion = joinedParts(parts, "occasion");
+      out.push(q);
+    });
+    return out;
+  }
   function describe(tip, full) {
     var box = el("div", full ? "dg-full" : "dg-tip");
     box.appendChild(el("h3", null, tip.heading));
     var meta = [tip.kind, tip.date].filter(Boolean).join(" · ");
     if (meta) box.appendChild(el("div", "dg-meta", meta));
-    var details = tip.details || [];
+    var since = tip.detailSince || [];
+    var details = (tip.details || []).filter(function (kv, i) { return known(since[i]); });
     var shown = full ? details : details.slice(0, 10);
     if (shown.length) {
       var table = el("table", "dg-details");
@@ -43,7 +65,7 @@
       box.appendChild(table);
       if (details.length > shown.length) box.appendChild(el("div", "dg-more", "… " + (details.length - shown.length) + " more: click for all"));
     }
-    var prov = tip.provenance || [];
+    var prov = knownProvenance(tip.provenance);
     if (prov.length) {
       box.appendChild(el("div", "dg-meta", "Sources (" + prov.length + (prov.length === 1 ? " sentence or note)" : " sentences or notes)")));
       var list = el("ul", "dg-prov");
@@ -64,13 +86,13 @@
   document.getElementById("dg-title").textContent = data.title;
   document.getElementById("dg-subtitle").textContent = data.subtitle || "";
 
+  var state = { ready: false, readyAt: null, hiddenKinds: {}, hiddenModalities: {}, selected: null, dimmed: false, asOf: null };
   var byId = {};
   data.nodes.forEach(function (n) { n.title = describe(n.tip, false); byId[n.id] = n; });
   var linkById = {};
   data.links.forEach(function (l) { linkById[l.id] = l; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet([]);
-  var state = { ready: false, readyAt: null, hiddenKinds: {}, hiddenModalities: {}, selected: null, dimmed: false };
   var modalityStyle = {};
   data.modalities.forEach(function (m) { modalityStyle[m.modality] = m; });
   function name(id) { return byId[id] ? byId[id].full : String(id); }
@@ -141,10 +163,30 @@
     if (members.length > 8) box.appendChild(el("div", "dg-more", "… " + (members.length - 8) + " more: click for all"));
     return box;
   }
+  function nodeShown(n) { return n && !state.hiddenKinds[n.kind] && known(n.since); }
   function linkVisible(l) {
-    if (state.hiddenModalities[l.modality]) return false;
-    var a = byId[l.from], b = byId[l.to];
-    return a && b && !state.hiddenKinds[a.kind] && !state.hiddenKinds[b.kind];
+    if (state.hiddenModalities[l.modality] || !known(l.since)) return false;
+    return nodeShown(byId[l.from]) && nodeShown(byId[l.to]);
+  }
+  // Which nodes are drawn: their kind shown, known by the as-of day, and (issues) still linked.
+  function nodeHidden(n) {
+    if (!nodeShown(n)) return true;
+    if (n.kind === "issue" && state.asOf) {
+      return !data.links.some(function (l) { return (l.from === n.id || l.to === n.id) && known(l.since) && nodeShown(byId[l.from]) && nodeShown(byId[l.to]); });
+    }
+    return false;
+  }
+  function refresh() {
+    nodes.update(data.nodes.map(function (n) {
+      var rec = { id: n.id, hidden: nodeHidden(n) };
+      if (state.asOf !== state.titledAsOf) rec.title = describe(n.tip, false);
+      return rec;
+    }));
+    state.titledAsOf = state.asOf;
+    if (state.selected && nodeHidden(byId[state.selected])) clearSelection();
+    drawPairs();
+    fillSelect();
+    if (state.selected) openPanel(nodePanel(state.selected));
   }
   var pairOf = {};  // drawn edge id -> record
   function drawPairs() {
@@ -192,7 +234,7 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.network = network;
   window.diplograph = { network: network, nodes: nodes, edges: edges, links: data.links, state: state, ready: false,
-    selectNode: selectNode, selectEdge: selectEdge, clearSelection: clearSelection };
+    selectNode: selectNode, selectEdge: selectEdge, clearSelection: clearSelection, setAsOf: setAsOf };
   drawPairs();
 
   function markReady() {
@@ -277,6 +319,7 @@
       buttons[(i + (ev.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length].focus();
     });
     box.insertBefore(section, box.querySelector(".dg-iri"));
+    state.panelFor = id;
     return box;
   }
   function edgePanel(rec) {
@@ -336,7 +379,7 @@
     first.value = "";
     select.appendChild(first);
     var hits = sorted.filter(function (n) {
-      if (state.hiddenKinds[n.kind]) return false;
+      if (nodeHidden(n)) return false;
       return !q || n.full.toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
     });
     // Labels that start with the query come first.
@@ -397,10 +440,7 @@
     box.setAttribute("aria-label", "show " + item.name);
     box.addEventListener("change", function () {
       state.hiddenKinds[item.kind] = !box.checked;
-      var ids = nodes.getIds({ filter: function (n) { return n.kind === item.kind; } });
-      nodes.update(ids.map(function (id) { return { id: id, hidden: !box.checked }; }));
-      drawPairs();
-      fillSelect();
+      refresh();
     });
     label.appendChild(box);
     label.appendChild(swatch(item.shape, item.colour));
@@ -424,5 +464,36 @@
     label.appendChild(el("span", "legend-count", "(" + item.count + ")"));
     modalityBox.appendChild(label);
   });
+  // --- as of: a slider over the dataset's dates, with the rule of --until --------------------------
+  var days = {};
+  function addDay(d) { if (d) days[d] = true; }
+  data.nodes.forEach(function (n) {
+    addDay(n.since);
+    (n.tip.detailSince || []).forEach(addDay);
+    (n.tip.provenance || []).forEach(function (p) { (p.parts || []).forEach(function (q) { addDay(q.since); }); });
+  });
+  data.links.forEach(function (l) { addDay(l.since); });
+  var dayList = Object.keys(days).sort();
+  var range = document.getElementById("asof-range");
+  var shown = document.getElementById("asof-value");
+  var baseSubtitle = data.subtitle || "";
+  range.min = "0"; range.max = String(dayList.length); range.step = "1"; range.value = String(dayList.length);
+  range.disabled = dayList.length === 0;
+  function setAsOf(day) {
+    state.asOf = day || null;
+    shown.textContent = state.asOf ? state.asOf : (data.until ? data.until : "all dates");
+    document.getElementById("dg-subtitle").textContent = baseSubtitle + (state.asOf ? " · shown as of " + state.asOf : "");
+    refresh();
+    return state.asOf;
+  }
+  range.addEventListener("input", function () {
+    var i = Number(range.value);
+    setAsOf(i >= dayList.length ? null : dayList[i]);
+  });
+  range.setAttribute("aria-valuetext", "all dates");
+  range.addEventListener("change", function () { range.setAttribute("aria-valuetext", shown.textContent); });
+  shown.textContent = data.until ? data.until : "all dates";
+  window.diplograph.days = dayList;
+
   if (data.focus && byId[data.focus]) network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
 })();
