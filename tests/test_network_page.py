@@ -83,6 +83,8 @@ def test_sources_show_titles_and_only_https_links(watched, tmp_path):
     panel = page.locator("#panel-body")
     assert "A source whose address is a script" in panel.inner_text()
     assert "javascript:alert(1)" in panel.inner_text()  # shown as text …
+    # A graph loaded without the ontology still gets the modality names (no "[?]" style).
+    assert page.evaluate("[...document.querySelectorAll('#legend-modalities input')].map(i => i.dataset.modality)") == ["reported fact"]
     hrefs = page.evaluate("[...document.querySelectorAll('#panel-body a')].map(a => a.getAttribute('href'))")
     assert hrefs == ["https://example.org/members"]  # … and only the https: address is a link
     assert page.evaluate("[...document.querySelectorAll('a')].every(a => a.protocol === 'https:' && a.rel.includes('noopener'))")

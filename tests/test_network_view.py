@@ -162,3 +162,10 @@ def test_claims_count_from_the_occasion_they_were_made_at(seed):
     # Xi's quote was made at the press conference of "2024"; Ding Tao's undated assessments stay.
     assert claimants(as_of(seed, "2023-12-31")) == {"Ding Tao"}
     assert claimants(as_of(seed, "2024-01-01")) == {"Ding Tao", "Xi Jinping"}
+
+
+def test_modality_names_do_not_need_the_ontologys_labels():
+    """A graph loaded on its own (no ontology, so no labels for dg:ReportedFact) gets the same names."""
+    G = project(Graph().parse(FIXTURE))
+    assert {a["modality"] for _, _, a in G.edges(data=True)} == {"reported fact"}
+    assert {p["modality"] for _, _, a in G.edges(data=True) for p in a["provenance"]} == {"reported fact"}

@@ -396,7 +396,7 @@ class _Builder:
         ix = self.ix
         sources = sorted((self.source_info(s) for s in ix.all(statement, _P_DERIVED)), key=lambda x: (x["title"], x["url"]))
         speakers = [ix.label(s) for s in ix.all(statement, _P_ATTRIBUTED)]
-        modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, _P_MODALITY)))
+        modality = _modality(ix, statement)
         occasion = ", ".join(sorted(ix.label(o) for o in ix.all(statement, _P_OCCASION)))
         evidence = []
         for sentence in ix.all(statement, _P_EVIDENCE):
@@ -429,8 +429,8 @@ class _Builder:
         return None
 
     def modality(self, statement) -> str:
-        """The label of ``statement``'s dg:modality ("reported fact", "claim", "plan", "projection"), or ""."""
-        return ", ".join(sorted(self.ix.label(m) for m in self.ix.all(statement, _P_MODALITY)))
+        """``statement``'s dg:modality: "reported fact", "claim", "plan", "projection" (else its label), or ""."""
+        return _modality(self.ix, statement)
 
     def statement_date(self, statement):
         """When ``statement`` counts from: its own date (see _STATEMENT_DATES), else its occasion's."""
@@ -501,8 +501,17 @@ def _int(value) -> int:
         return 0
 
 
+# The modality scheme's concepts by IRI, so that a graph loaded without the ontology (no labels)
+# still gets the names the page styles.
+_MODALITY_NAMES = {DG.ReportedFact: "reported fact", DG.Claim: "claim", DG.PlanModality: "plan", DG.ProjectionModality: "projection"}
+
+
+def _modality(ix: _Index, statement) -> str:
+    return ", ".join(sorted(_MODALITY_NAMES.get(m) or ix.label(m) for m in ix.all(statement, _P_MODALITY)))
+
+
 def _modal(ix: _Index, statement) -> str:
-    modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, DG.modality)))
+    modality = _modality(ix, statement)
     return f" ({modality})" if modality and modality != "reported fact" else ""
 
 
