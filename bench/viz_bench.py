@@ -75,9 +75,9 @@ def synthetic(n: int, seed: int = 42) -> nx.MultiDiGraph:
     for v in base:
         kind = rng.choices(KINDS, weights=[20, 30, 15, 25, 5, 5])[0]
         G.add_node(f"n{v}", kind=kind, type=kind, label=f"{kind} {v}", iri=f"https://example.org/{v}",
-                   details=[("synthetic", "yes")], provenance=[], date=None, date_last=None)
+                   details=[("synthetic", "yes")], provenance=[], date=None, date_from=None)
     for u, v in base.edges():
-        G.add_edge(f"n{u}", f"n{v}", kind="member of", label="linked", details=[], provenance=[], date=None, date_last=None)
+        G.add_edge(f"n{u}", f"n{v}", kind="member of", label="linked", details=[], provenance=[], date=None, date_from=None)
     return G
 
 

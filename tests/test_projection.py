@@ -93,7 +93,11 @@ def test_edges_of_the_seed(seed):
     assert ("Azerbaijan", "member of", "Shanghai Cooperation Organisation") in edge_set(seed, "member of")
     assert edge_set(seed, "supports") >= {("Azerbaijan", "supports", "China"), ("China", "supports", "Azerbaijan")}
     assert ("China", "opposes", "hegemony") in edge_set(seed, "opposes")
-    assert seed.number_of_edges() == 47
+    # Claims, plans and the projection about the relationship, from who makes them (issue 15).
+    assert edge_set(seed, "claims") == {("Ding Tao", "claims", rel), ("Xi Jinping", "claims", rel)}
+    assert edge_set(seed, "plans") == {("Ding Tao", "plans", rel), ("China", "plans", rel), ("Azerbaijan", "plans", rel)}
+    assert edge_set(seed, "projects") == {("Ding Tao", "projects", rel)}
+    assert seed.number_of_edges() == 47 + 11
 
 
 def test_labels_details_and_provenance(seed):
@@ -151,26 +155,25 @@ def test_until_before_and_after_the_strategic_partnership(seed):
     assert ("China", "party to", "China–Azerbaijan relations") in edge_set(before)
 
 
-def test_year_precision_counts_only_from_its_last_day(seed):
-    """The chosen rule: "2024" is certain to have happened only by 2024-12-31."""
+def test_year_precision_counts_from_its_first_day(seed):
+    """The chosen rule: "2024" counts from 2024-01-01, "1992-04" from 1992-04-01."""
     press = "Press conference by Ding Tao on Sino-Azerbaijani relations in 2024"
-    assert press not in labels(as_of(seed, "2024-01-01"), "event")
-    assert press not in labels(as_of(seed, "2024-12-30"), "event")
-    assert press in labels(as_of(seed, "2024-12-31"), "event")
-    # Month precision: relations established "1992-04" count from 1992-04-30.
-    assert "China–Azerbaijan relations" not in labels(as_of(seed, "1992-04-29"), "relationship")
-    assert "China–Azerbaijan relations" in labels(as_of(seed, "1992-04-30"), "relationship")
-    # BRICS application "2024-08": absent on 2024-08-30, present on 2024-08-31.
-    assert ("Azerbaijan", "member of", "BRICS") not in edge_set(as_of(seed, "2024-08-30"))
-    assert ("Azerbaijan", "member of", "BRICS") in edge_set(as_of(seed, "2024-08-31"))
+    assert press not in labels(as_of(seed, "2023-12-31"), "event")
+    assert press in labels(as_of(seed, "2024-01-01"), "event")
+    # Month precision: relations established "1992-04" count from 1992-04-01.
+    assert "China–Azerbaijan relations" not in labels(as_of(seed, "1992-03-31"), "relationship")
+    assert "China–Azerbaijan relations" in labels(as_of(seed, "1992-04-01"), "relationship")
+    # BRICS application "2024-08": absent on 2024-07-31, present on 2024-08-01.
+    assert ("Azerbaijan", "member of", "BRICS") not in edge_set(as_of(seed, "2024-07-31"))
+    assert ("Azerbaijan", "member of", "BRICS") in edge_set(as_of(seed, "2024-08-01"))
 
 
-def test_summit_counts_from_the_day_of_a_meeting_during_it(seed):
-    """Refinement: the "2024" summit had begun by the day of the meeting held during it."""
+def test_summit_of_2024_is_there_before_the_meeting_during_it(seed):
+    before = as_of(seed, "2024-07-02")
+    assert "SCO summit in Astana, 2024" in labels(before, "event")
+    assert "Meeting of Xi Jinping and Ilham Aliyev, Astana, 3 July 2024" not in labels(before, "event")
     on_day = as_of(seed, "2024-07-03")
-    assert "SCO summit in Astana, 2024" in labels(on_day, "event")
     assert ("Meeting of Xi Jinping and Ilham Aliyev, Astana, 3 July 2024", "during", "SCO summit in Astana, 2024") in edge_set(on_day)
-    assert "SCO summit in Astana, 2024" not in labels(as_of(seed, "2024-07-02"), "event")
 
 
 def test_undated_nodes_stay_and_orphan_issues_go(seed):

@@ -48,9 +48,9 @@ def test_seed_page_is_one_self_contained_file(seed_dataset, tmp_path, monkeypatc
     assert text.count("</script>") == 3  # data block, vis-network, the page script
     data = page_data(text)
     G = project(seed_dataset)
-    assert len(data["nodes"]) == G.number_of_nodes() and len(data["edges"]) == G.number_of_edges()
+    assert len(data["nodes"]) == G.number_of_nodes() and len(data["links"]) == G.number_of_edges()
     assert {n["kind"] for n in data["nodes"]} == {"state", "person", "organisation", "event", "relationship", "issue"}
-    assert all("title" not in n and "tip" in n for n in data["nodes"] + data["edges"])  # tooltips built as DOM
+    assert all("title" not in n and "tip" in n for n in data["nodes"] + data["links"])  # tooltips built as DOM
     assert data["physics"] is True
     assert out.stat().st_mode & 0o777 == 0o644
     assert 500_000 < out.stat().st_size < 1_200_000
@@ -114,7 +114,7 @@ def test_cli_viz_writes_the_page(tmp_path):
     assert out.is_file() and "wrote" in result.stdout
     data = page_data(out.read_text(encoding="utf-8"))
     assert "as of 2024-07-02" in data["subtitle"]
-    assert not any(e["kind"] == "partner" for e in data["edges"])
+    assert not any(e["kind"] == "partner" for e in data["links"])
     assert not (tmp_path / "lib").exists()
 
 

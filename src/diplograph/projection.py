@@ -26,31 +26,37 @@ and whose edges (``kind``) read as sentences: ``holds post in`` (label: the post
 (the relationship, since its establishment), ``partner`` (label: the level and
 since when), ``announced``, ``cooperates in``, ``supports`` / ``opposes``
 (label: the issue), ``grants`` (a policy such as a visa-free regime),
-``part of``, ``located in``.
+``part of``, ``located in``, and ``claims`` / ``plans`` / ``projects`` (a claim, plan or
+projection about a relationship, from who makes it: see ``_said``). Every edge has the
+``modality`` of its statement ("reported fact", "claim", "plan", "projection"; "" for
+reference data that records none).
 
 Every node and edge carries ``kind``, ``label``, ``details`` (a list of
-``(key, value)`` pairs), ``provenance`` (a list of dicts with ``source``,
-``evidence``, ``speaker``, ``modality``, ``occasion``, ``statement``) and,
-when the statements behind it are dated, ``date`` (the literal as written, e.g.
-``"2024"``) and ``date_last`` (a :class:`datetime.date`, see below).
+``(key, value)`` pairs), ``provenance`` (one dict per evidence sentence, see
+:func:`merge_provenance`: ``evidence``, ``source``, ``sources`` (title and address of
+each), ``speaker``, ``modality``, ``occasion``, ``statement``, and ``parts``, one per
+statement citing the sentence) and, when the statements behind it are dated, ``date``
+(the literal as written, e.g. ``"2024"``) and ``date_from`` (a :class:`datetime.date`,
+see below). Nodes also carry ``detail_dates``: the day each dated detail counts from.
 
 Dates and :func:`as_of`
 -----------------------
 Dates come with different precision: ``xsd:gYear`` ("2024"), ``xsd:gYearMonth``
-("1992-04"), ``xsd:date``. The rule used everywhere here is **"certain by
-then"**: a date counts as on or before a day only when the *last* day it can
-mean is on or before that day. "2024" counts from 2024-12-31, "1992-04" from
-1992-04-30, "2024-07-03" from that day. So ``as_of(G, "2024-07-02")`` shows
-nothing that might not have happened yet (the press conference of "2024"
-reported the July meeting, so showing it on 1 January would be an
-anachronism). One refinement: an event is certain to have begun by the date
-of any dated event that took place during it, so the SCO summit ("2024") is
-shown from the day of the meeting held during it (2024-07-03).
+("1992-04"), ``xsd:date``. The one rule used everywhere here (nodes, edges, details,
+tooltips, provenance) is **"from its first day"**: a date counts as on or before a day
+when the *first* day it can mean is on or before that day. "2024" counts from
+2024-01-01, "1992-04" from 1992-04-01, "2024-07-03" from that day. Why not the last day:
+a post held "2024" would then vanish until 31 December, and on 2 July 2024 every person
+would be shown without a post; with this rule nothing dated within the period is hidden,
+at the price that something dated only by its year may show a few months early (the
+press conference of "2024" is shown on 1 January). :func:`last_day` stays available.
 
-Which date an item gets: an event its ``dg:date``; a level, membership or
-post holding its ``dg:startDate`` (else ``dg:asOf``, the earliest time the
-graph attests it); the relationship node its establishment date. Undated
-states, people and organisations are always shown.
+Which date an item counts from: an event its ``dg:date``; a level, membership or post
+holding its ``dg:startDate`` (else ``dg:asOf``, the earliest time the graph attests it);
+the relationship node its establishment date; any other statement (a detail, a
+provenance entry, an undated edge) its ``dg:date``, ``dg:startDate``, ``dg:periodEnd``
+(a figure for a period is known once it is over) or ``dg:asOf``, else the date of the
+occasion it was said at. Undated states, people and organisations are always shown.
 
 Other functions: :func:`focus` (the neighbourhood of one entity, found by IRI,
 label or ISO code) and :func:`as_of`. Both return new graphs.
@@ -70,7 +76,7 @@ import networkx as nx
 
 from diplograph.errors import BadValueError, UsageError
 from diplograph.kinds import EVENT_CLASSES, ORGANISATION_CLASSES
-from diplograph.namespaces import DG, ORG, PROV, RDF, SKOS
+from diplograph.namespaces import DCTERMS, DG, FOAF, ORG, PROV, RDF, SCHEMA, SKOS
 from diplograph.queries import run_query
 from diplograph.terms import label_of
 
@@ -80,7 +86,9 @@ __all__ = [
     "UnknownNodeError",
     "as_of",
     "focus",
+    "first_day",
     "last_day",
+    "merge_provenance",
     "parse_until",
     "project",
 ]
@@ -108,7 +116,13 @@ EDGE_KINDS: tuple[str, ...] = (
     "grants",
     "part of",
     "located in",
+    "claims",
+    "plans",
+    "projects",
 )
+
+#: Edge kinds drawn for statements about a relationship that are not reported facts, by modality.
+SAID_KINDS: dict[str, str] = {"claim": "claims", "plan": "plans", "projection": "projects"}
 
 
 class UnknownNodeError(UsageError):
@@ -152,6 +166,25 @@ def last_day(value: object) -> _dt.date | None:
         if m.group(3) is None:
             return _dt.date(year, month, calendar.monthrange(year, month)[1])
         return _dt.date(year, month, int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def first_day(value: object) -> _dt.date | None:
+    """The first day a (possibly partial) date can mean: "2024" -> 2024-01-01, "1992-04" -> 1992-04-01.
+
+    >>> first_day("1992-04"), first_day("2024"), first_day("2024-07-03")
+    (datetime.date(1992, 4, 1), datetime.date(2024, 1, 1), datetime.date(2024, 7, 3))
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    m = _DATE_RE.match(str(value).strip())
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
     except ValueError:
         return None
 
@@ -240,6 +273,10 @@ _REL_DETAIL_TYPES = (
 )
 
 
+# The date a statement counts from, in this order: when it happened, began, ended (a measure
+# over a period is known once the period is over) or was attested.
+_STATEMENT_DATES = (DG.date, DG.startDate, DG.periodEnd, DG.asOf)
+
 # Looked up once: attribute access on rdflib's namespaces costs microseconds, in loops run per statement.
 _P_DERIVED, _P_ATTRIBUTED = PROV.wasDerivedFrom, PROV.wasAttributedTo
 _P_MODALITY, _P_OCCASION, _P_EVIDENCE, _P_NOTE = DG.modality, DG.occasion, DG.evidence, DG.evidenceNote
@@ -250,6 +287,7 @@ class _Builder:
     def __init__(self, ix: _Index) -> None:
         self.ix = ix
         self.G = nx.MultiDiGraph()
+        self._sources: dict = {}
 
     # nodes ---------------------------------------------------------------
     def node(self, iri, kind: str, type_: str | None = None) -> str:
@@ -264,7 +302,8 @@ class _Builder:
                 details=[],
                 provenance=[],
                 date=None,
-                date_last=None,
+                date_from=None,
+                detail_dates={},
             )
         return nid
 
@@ -294,23 +333,35 @@ class _Builder:
             return self.state(iri) if "/id/state/" in str(iri) else self.node(iri, "organisation")
         return self.node(iri, "organisation")
 
-    def add_detail(self, nid: str, key: str, value: object) -> None:
+    def add_detail(self, nid: str, key: str, value: object, date=None) -> None:
+        """A detail of a node; ``date`` (of the statement it comes from) lets :func:`as_of` drop it."""
         if value is None or value == "":
             return
+        attrs = self.G.nodes[nid]
         pair = (key, str(value))
-        if pair not in self.G.nodes[nid]["details"]:
-            self.G.nodes[nid]["details"].append(pair)
+        day = first_day(date) if date is not None else None
+        dates = attrs["detail_dates"]
+        if pair not in attrs["details"]:
+            attrs["details"].append(pair)
+            if day is not None:
+                dates[pair] = day
+        elif pair in dates and (day is None or day < dates[pair]):
+            # Known from the earliest statement that gives it (always, if one is undated).
+            if day is None:
+                del dates[pair]
+            else:
+                dates[pair] = day
 
     def add_prov(self, nid: str, statement) -> None:
-        prov = self.G.nodes[nid]["provenance"]
-        for entry in self.provenance(statement):
-            if entry not in prov:
-                prov.append(entry)
+        # Collected, then merged once per node by sentence at the end of project().
+        self.G.nodes[nid].setdefault("_prov_raw", []).extend(self.provenance(statement))
 
     # edges ---------------------------------------------------------------
     def edge(self, u: str, v: str, kind: str, label: str, statement=None, date=None, details=()) -> None:
         if u == v:
             return
+        # Undated edges count from their statement's date (or occasion's), like details do.
+        since = date if date is not None else (self.statement_date(statement) if statement is not None else None)
         self.G.add_edge(
             u,
             v,
@@ -319,34 +370,56 @@ class _Builder:
             details=list(details),
             provenance=self.provenance(statement) if statement is not None else [],
             statement=str(statement) if statement is not None else None,
+            modality=self.modality(statement) if statement is not None else "",
             date=str(date) if date is not None else None,
-            date_last=last_day(date) if date is not None else None,
+            date_from=first_day(since) if since is not None else None,
         )
 
     # provenance ------------------------------------------------------------
+    def source_info(self, source) -> dict:
+        """A source as a reader needs it: its title (dcterms:title, a label, else the IRI's last
+        part) and, when the data gives one, its web address (schema:url / foaf:page)."""
+        found = self._sources.get(source)
+        if found is None:
+            ix = self.ix
+            title = ix.one(source, DCTERMS.title)
+            urls = sorted(str(u) for p in (SCHEMA.url, FOAF.page) for u in ix.all(source, p))
+            url = urls[0] if urls else ""
+            name = str(title) if title is not None else ix.label(source)
+            if title is None and url and name == str(source).rstrip("/#").rsplit("/", 1)[-1]:
+                name = url  # only a slug to show: the address says more
+            found = self._sources[source] = {"title": name, "url": url}
+        return found
+
     def provenance(self, statement) -> list[dict]:
+        """One entry per evidence sentence (or note) of ``statement``, merged by :func:`merge_provenance`."""
         ix = self.ix
-        sources = [ix.label(s) for s in ix.all(statement, _P_DERIVED)]
+        sources = sorted((self.source_info(s) for s in ix.all(statement, _P_DERIVED)), key=lambda x: (x["title"], x["url"]))
         speakers = [ix.label(s) for s in ix.all(statement, _P_ATTRIBUTED)]
-        modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, _P_MODALITY)))
+        modality = _modality(ix, statement)
         occasion = ", ".join(sorted(ix.label(o) for o in ix.all(statement, _P_OCCASION)))
         evidence = []
         for sentence in ix.all(statement, _P_EVIDENCE):
             text = ix.one(sentence, _P_TEXT)
             key = (_int(ix.one(sentence, _P_LINE)), _int(ix.one(sentence, _P_SENTENCE)), str(sentence))
             evidence.append((key, str(text) if text is not None else str(sentence)))
-        evidence = [text for _, text in sorted(evidence)]
-        evidence += [str(n) for n in sorted(ix.all(statement, _P_NOTE), key=str)]
+        evidence.sort()
+        notes = sorted(ix.all(statement, _P_NOTE), key=str)
+        evidence += [((1 << 30, 0, str(n)), str(n)) for n in notes]
         if not (sources or evidence or speakers or modality):
             return []
-        base = {
-            "source": "; ".join(sorted(sources)),
+        date = self.statement_date(statement)
+        part = {
+            "statement": str(statement),
             "speaker": ", ".join(sorted(speakers)),
             "modality": modality,
             "occasion": occasion,
-            "statement": str(statement),
+            "sources": sources,
+            "date": str(date) if date is not None else None,
+            "date_from": first_day(date) if date is not None else None,
         }
-        return [dict(base, evidence=text) for text in evidence] or [dict(base, evidence="")]
+        entries = [{"key": list(key), "evidence": text, "parts": [part]} for key, text in evidence]
+        return merge_provenance(entries or [{"key": [1 << 31, 0, ""], "evidence": "", "parts": [part]}])
 
     def date_of(self, statement, *props):
         for p in props:
@@ -355,16 +428,70 @@ class _Builder:
                 return value
         return None
 
+    def modality(self, statement) -> str:
+        """``statement``'s dg:modality: "reported fact", "claim", "plan", "projection" (else its label), or ""."""
+        return _modality(self.ix, statement)
+
+    def statement_date(self, statement):
+        """When ``statement`` counts from: its own date (see _STATEMENT_DATES), else its occasion's."""
+        date = self.date_of(statement, *_STATEMENT_DATES)
+        if date is None:
+            for occasion in sorted(self.ix.all(statement, _P_OCCASION), key=str):
+                date = self.ix.one(occasion, DG.date)
+                if date is not None:
+                    break
+        return date
+
     def set_node_date(self, nid: str, value) -> None:
         if value is None:
             return
         attrs = self.G.nodes[nid]
-        day = last_day(value)
+        day = first_day(value)
         if day is None:
             return
-        if attrs["date_last"] is None or day < attrs["date_last"]:
+        if attrs["date_from"] is None or day < attrs["date_from"]:
             attrs["date"] = str(value)
-            attrs["date_last"] = day
+            attrs["date_from"] = day
+
+
+def merge_provenance(entries: Iterable[dict]) -> list[dict]:
+    """One entry per evidence sentence (or note): the statements citing the same sentence are
+    merged, their speakers, modalities, occasions and sources listed once each.
+
+    Each entry keeps ``parts`` (one per statement: its speaker, modality, sources, date) so
+    that :func:`as_of` can drop later statements and merge again.
+    """
+    grouped: dict[tuple, dict] = {}
+    for entry in entries:
+        key = (tuple(entry["key"]), entry["evidence"])
+        into = grouped.setdefault(key, {"key": list(entry["key"]), "evidence": entry["evidence"], "parts": []})
+        have = {p["statement"] for p in into["parts"]}
+        into["parts"].extend(p for p in entry["parts"] if p["statement"] not in have)
+    merged = []
+    for key in sorted(grouped):
+        entry = grouped[key]
+        parts = sorted(entry["parts"], key=lambda p: p["statement"])
+        sources = []
+        for part in parts:
+            sources.extend(x for x in part["sources"] if x not in sources)
+
+        def joined(field: str) -> str:
+            values = sorted({v for part in parts for v in part[field].split(", ") if v})
+            return ", ".join(values)
+
+        merged.append({
+            "evidence": entry["evidence"],
+            "source": "; ".join(x["title"] + (f" <{x['url']}>" if x["url"] and x["url"] != x["title"] else "") for x in sources),
+            "sources": sources,
+            "speaker": joined("speaker"),
+            "modality": joined("modality"),
+            "occasion": joined("occasion"),
+            "statement": " ".join(p["statement"] for p in parts),
+            "statements": len(parts),
+            "key": entry["key"],
+            "parts": parts,
+        })
+    return merged
 
 
 def _int(value) -> int:
@@ -374,8 +501,17 @@ def _int(value) -> int:
         return 0
 
 
+# The modality scheme's concepts by IRI, so that a graph loaded without the ontology (no labels)
+# still gets the names the page styles.
+_MODALITY_NAMES = {DG.ReportedFact: "reported fact", DG.Claim: "claim", DG.PlanModality: "plan", DG.ProjectionModality: "projection"}
+
+
+def _modality(ix: _Index, statement) -> str:
+    return ", ".join(sorted(_MODALITY_NAMES.get(m) or ix.label(m) for m in ix.all(statement, _P_MODALITY)))
+
+
 def _modal(ix: _Index, statement) -> str:
-    modality = ", ".join(sorted(ix.label(m) for m in ix.all(statement, DG.modality)))
+    modality = _modality(ix, statement)
     return f" ({modality})" if modality and modality != "reported fact" else ""
 
 
@@ -440,11 +576,13 @@ def project(source) -> nx.MultiDiGraph:
     _stances(b)
     _policies(b)
     _statement_details(b)
+    _said(b)
 
     # Importance: degree in the whole projection (used for node size).
     for nid in G.nodes:
         G.nodes[nid]["degree"] = G.degree(nid)
         G.nodes[nid].pop("_described", None)
+        G.nodes[nid]["provenance"] = merge_provenance(G.nodes[nid].pop("_prov_raw", []))
     return G
 
 
@@ -593,6 +731,34 @@ def _policies(b: _Builder) -> None:
                 b.edge(b.state(g), b.state(ben), "grants", f"{kind} for citizens of", p, date, [("policy", ix.label(p))])
 
 
+def _said(b: _Builder) -> None:
+    """Claims, plans and projections about a relationship, drawn as edges from who makes them.
+
+    Who: the states or people acting in the statement (dg:actor, dg:committedParty,
+    dg:fromState, dg:holder, dg:expressedBy), else its speakers (prov:wasAttributedTo) drawn
+    in the network. A statement attributed only to an unnamed author stays a detail.
+    """
+    ix, G = b.ix, b.G
+    for cls, heading in _REL_DETAIL_TYPES:
+        for st in ix.instances(cls):
+            kind = SAID_KINDS.get(b.modality(st))
+            targets = [str(r) for r in ix.all(st, DG.relationship) if str(r) in G]
+            if kind is None or not targets:
+                continue
+            actors = set()
+            for prop in (DG.actor, DG.committedParty, DG.fromState, DG.holder, DG.expressedBy):
+                actors |= {str(a) for a in ix.all(st, prop)}
+            who = sorted(a for a in actors if a in G and G.nodes[a]["kind"] in ("state", "person"))
+            if not who:
+                who = sorted(str(a) for a in ix.all(st, _P_ATTRIBUTED) if str(a) in G and G.nodes[str(a)]["kind"] == "person")
+            details = [(heading, ix.label(st))]
+            if cls == DG.Quote and ix.one(st, DG.quoteText) is not None:
+                details.append(("quote", str(ix.one(st, DG.quoteText))))
+            for w in who:
+                for r in targets:
+                    b.edge(w, r, kind, f"{heading}: {ix.label(st)}", st, None, details)
+
+
 def _statement_details(b: _Builder) -> None:
     """Indicators, assessments, quotes… become details (and provenance) of the nodes they are about."""
     ix, G = b.ix, b.G
@@ -601,9 +767,10 @@ def _statement_details(b: _Builder) -> None:
             text = ix.label(st) + _modal(ix, st)
             if cls == DG.Quote and ix.one(st, DG.quoteText) is not None:
                 text = f"{ix.label(st)} — “{ix.one(st, DG.quoteText)}”" + _modal(ix, st)
+            date = b.statement_date(st)
             for r in ix.all(st, DG.relationship):
                 if str(r) in G:
-                    b.add_detail(str(r), heading, text)
+                    b.add_detail(str(r), heading, text, date)
                     b.add_prov(str(r), st)
             # Person-centred statements also go on the person: quotes, indicators about them.
             people = set(ix.all(st, DG.aboutPerson)) | set(ix.all(st, DG.expressedBy))
@@ -611,37 +778,56 @@ def _statement_details(b: _Builder) -> None:
                 people |= set(ix.all(st, PROV.wasAttributedTo))
             for person in people:
                 if str(person) in G:
-                    b.add_detail(str(person), heading, text)
+                    b.add_detail(str(person), heading, text, date)
                     b.add_prov(str(person), st)
             # Stances, commitments, plans and policies also go on the states they are of.
             states = set(ix.all(st, DG.holder)) | set(ix.all(st, DG.committedParty)) | set(ix.all(st, DG.actor))
             states |= set(ix.all(st, DG.grantingState))
             for s in states:
                 if str(s) in G and G.nodes[str(s)]["kind"] == "state":
-                    b.add_detail(str(s), heading, text)
+                    b.add_detail(str(s), heading, text, date)
 
 
 # --- views ---------------------------------------------------------------------------------------
 
 
 def as_of(G: nx.MultiDiGraph, until: str | _dt.date) -> nx.MultiDiGraph:
-    """The network as known on ``until``: drop nodes and edges dated after it ("certain by then" rule).
+    """The network as known on ``until`` (the "from its first day" rule of the module doc).
 
-    An edge goes when its own date is later, or when one of its ends goes. Small issue nodes
-    left without edges go too. Undated nodes and edges stay.
+    Nodes, edges, details and provenance dated after ``until`` go; an edge goes with either end;
+    small issue nodes left without edges go too. Undated things stay.
     """
     day = parse_until(until)
+
+    def known(date) -> bool:
+        return date is None or date <= day
+
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["until"] = day.isoformat()
     for n, attrs in G.nodes(data=True):
-        if attrs.get("date_last") is None or attrs["date_last"] <= day:
-            H.add_node(n, **attrs)
+        if known(attrs.get("date_from")):
+            H.add_node(n, **_known_parts(attrs, known))
     for u, v, k, attrs in G.edges(keys=True, data=True):
-        if u in H and v in H and (attrs.get("date_last") is None or attrs["date_last"] <= day):
-            H.add_edge(u, v, key=k, **attrs)
+        if u in H and v in H and known(attrs.get("date_from")):
+            H.add_edge(u, v, key=k, **_known_parts(attrs, known))
     H.remove_nodes_from([n for n, a in list(H.nodes(data=True)) if a.get("kind") == "issue" and H.degree(n) == 0])
     return H
+
+
+def _known_parts(attrs: dict, known) -> dict:
+    """``attrs`` without the details and provenance (statements) that are not known yet."""
+    out = dict(attrs)
+    dates = attrs.get("detail_dates") or {}
+    out["details"] = [pair for pair in attrs.get("details", []) if known(dates.get(tuple(pair)))]
+    out["detail_dates"] = {pair: d for pair, d in dates.items() if known(d)}
+    entries = []
+    for entry in attrs.get("provenance", []):
+        parts = [p for p in entry.get("parts", []) if known(p.get("date_from"))]
+        if parts or "parts" not in entry:
+            entries.append(dict(entry, parts=parts) if "parts" in entry else entry)
+    out["provenance"] = merge_provenance(e for e in entries if "parts" in e) + [e for e in entries if "parts" not in e]
+    return out
 
 
 def _names(attrs: dict) -> list[str]:

@@ -19,7 +19,9 @@ How the page is built
   network request at all.
 - Data goes into a ``<script type="application/json">`` block, JSON-encoded with ``<``, ``>``,
   ``&``, U+2028 and U+2029 written as ``\\u003c`` …, so no label can close the script element; it
-  is read with ``JSON.parse`` (never evaluated as code). Tooltips and the detail panel are DOM
+  is read with ``JSON.parse`` (never evaluated as code). Bidi control characters in any
+  string are written as a visible ``[U+202E]`` (:func:`neutralise_bidi`), so a label cannot
+  display as another one in the canvas, the menu, tooltips or the panel. Tooltips and the detail panel are DOM
   elements built with ``textContent``; vis-network receives them as Elements, so no
   data-derived string is ever parsed as HTML. The page title is ``html.escape``-d.
 - Layout: up to ``LAYOUT_THRESHOLD`` nodes the physics engine lays the network out, then
@@ -44,7 +46,7 @@ from pathlib import Path
 import networkx as nx
 
 from diplograph.files import write_atomically
-from diplograph.projection import NODE_KINDS, as_of, project, short_label
+from diplograph.projection import EDGE_KINDS, NODE_KINDS, as_of, project, short_label
 from diplograph.projection import focus as focus_on
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "LAYOUT_THRESHOLD",
     "build_network",
     "json_for_script",
+    "neutralise_bidi",
     "render_html",
     "vis_asset",
     "write_network_html",
@@ -72,17 +75,18 @@ KIND_STYLE: dict[str, tuple[str, str, int, str]] = {
 }
 _DEFAULT_STYLE = ("#555555", "dot", 10, "other")
 
+#: kind -> line colour; each at least 3:1 against the white canvas (WCAG 2.1, 1.4.11).
 EDGE_COLOURS: dict[str, str] = {
     "partner": "#d55e00",
-    "party to": "#e8a27a",
-    "member of": "#55a98a",
-    "holds post in": "#d9a441",
-    "accredited to": "#d9a441",
-    "supports": "#3b8bd0",
+    "party to": "#b86a3c",
+    "member of": "#2e8466",
+    "holds post in": "#9a6f12",
+    "accredited to": "#9a6f12",
+    "supports": "#2f7bbf",
     "opposes": "#c0392b",
-    "grants": "#3b8bd0",
+    "grants": "#2f7bbf",
 }
-_EDGE_DEFAULT = "#9aa5b1"
+_EDGE_DEFAULT = "#6b7785"
 _VIS_DIR = "vis-9.1.2"
 
 _MAX_TIP_DETAILS = 10
@@ -124,22 +128,65 @@ def json_for_script(value: object) -> str:
     )
 
 
+# Bidirectional controls (embeddings, overrides, isolates, marks): a label "\u202eanihC" would
+# display as "China". Shown instead as a visible code, everywhere the page shows data.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise_bidi(value):
+    """``value`` (str, or lists/dicts of them) with every bidi control written as ``[U+202E]``."""
+    if isinstance(value, str):
+        return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", value) if _BIDI.search(value) else value
+    if isinstance(value, dict):
+        return {k: neutralise_bidi(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [neutralise_bidi(v) for v in value]
+    return value
+
+
 # --- building the vis data with pyvis -----------------------------------------------------------
 
 
+def _iso(day) -> str:
+    return day.isoformat() if day is not None else ""
+
+
 def _tip(attrs: dict) -> dict:
-    """Structured tooltip content; turned into DOM text nodes by the page, never into HTML."""
-    return {
+    """Structured tooltip content; turned into DOM text nodes by the page, never into HTML.
+
+    ``since`` (ISO days, "" when undated) lets the page's as-of control apply the rule of
+    :func:`~diplograph.projection.as_of`: ``detailSince`` per detail, and per provenance
+    entry the ``parts`` (one per statement: since, speaker, modality, occasion).
+    """
+    dates = attrs.get("detail_dates") or {}
+    details = [(str(k), str(v)) for k, v in attrs.get("details", [])]
+    tip = {
         "heading": str(attrs.get("label", "")),
         "kind": str(attrs.get("type") or attrs.get("kind") or ""),
         "date": str(attrs.get("date") or ""),
-        "details": [[str(k), str(v)] for k, v in attrs.get("details", [])],
+        "details": [list(pair) for pair in details],
         "provenance": [
-            {k: str(p.get(k) or "") for k in ("source", "evidence", "speaker", "modality", "occasion", "statement")}
+            dict(
+                {k: str(p.get(k) or "") for k in ("source", "evidence", "speaker", "modality", "occasion", "statement")},
+                sources=[{"title": str(x.get("title", "")), "url": str(x.get("url") or ""), "link": _safe_url(x.get("url"))}
+                         for x in p.get("sources", [])],
+                parts=[{"since": _iso(q.get("date_from")), "speaker": str(q.get("speaker") or ""),
+                        "modality": str(q.get("modality") or ""), "occasion": str(q.get("occasion") or "")}
+                       for q in p.get("parts", [])],
+            )
             for p in attrs.get("provenance", [])
         ],
         "iri": str(attrs.get("iri") or attrs.get("statement") or ""),
     }
+    if dates:
+        tip["detailSince"] = [_iso(dates.get(pair)) for pair in details]
+    return tip
+
+
+def _safe_url(url: object) -> str:
+    """``url`` when it is an https: address a link may point to, else "" (the page shows it as text)."""
+    text = str(url or "")
+    return text if re.fullmatch(r"https://[^\s\"'<>\\]+", text) else ""
 
 
 def build_network(G: nx.MultiDiGraph, positions: dict | None = None):
@@ -161,33 +208,32 @@ def build_network(G: nx.MultiDiGraph, positions: dict | None = None):
             str(n),
             label=short_label(str(attrs.get("label", n))) or " ",
             shape=shape,
-            color={"background": colour, "border": _darker(colour), "highlight": {"background": colour, "border": "#111"}},
+            color={"background": colour, "border": _darker(colour), "highlight": {"background": colour, "border": "#111"},
+                   "hover": {"background": colour, "border": "#111"}},
             size=round(size, 1),
             borderWidth=3 if attrs.get("focus") else 1,
             kind=kind,
+            since=_iso(attrs.get("date_from")),
             full=str(attrs.get("label", n)),
             tip=_tip(attrs),
             **extra,
         )
-    pair_count: dict[tuple, int] = {}
+    # One record per projection edge ("link"); the page draws one edge per pair of nodes from
+    # the links not filtered out (network.js, drawPairs), so these get no vis styling here.
     for i, (u, v, attrs) in enumerate(G.edges(data=True)):
-        key = tuple(sorted((str(u), str(v))))
-        nth = pair_count.get(key, 0)
-        pair_count[key] = nth + 1
         kind = attrs.get("kind", "")
-        record = {
-            "id": f"e{i}",
-            "label": short_label(str(attrs.get("label", "")), width=28, lines=2),
-            "kind": kind,
-            "tip": _tip(attrs),
-            "color": {"color": EDGE_COLOURS.get(kind, _EDGE_DEFAULT), "highlight": "#222", "hover": "#222"},
-        }
-        if kind == "met":
-            record["arrows"] = {"to": {"enabled": False}}
-            record["dashes"] = True
-        if nth:  # several edges between the same two nodes: bend them apart
-            record["smooth"] = {"enabled": True, "type": "curvedCW" if nth % 2 else "curvedCCW", "roundness": 0.18 * ((nth + 1) // 2)}
-        net.add_edge(str(u), str(v), **record)
+        net.add_edge(
+            str(u),
+            str(v),
+            id=f"l{i}",
+            label=str(attrs.get("label", "")),
+            kind=kind,
+            modality=str(attrs.get("modality") or ""),
+            date=str(attrs.get("date") or ""),
+            since=_iso(attrs.get("date_from")),
+            colour=EDGE_COLOURS.get(kind, _EDGE_DEFAULT),
+            tip=_tip(attrs),
+        )
     return net
 
 
@@ -283,7 +329,7 @@ def _options(n_nodes: int, physics: bool) -> dict:
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-            "font": {"size": 9, "face": "system-ui, sans-serif", "color": "#505a63", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+            "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle", "multi": False},
             "width": 1.2,
             "selectionWidth": 2,
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.2},
@@ -298,6 +344,30 @@ def _options(n_nodes: int, physics: bool) -> dict:
             "stabilization": {"enabled": physics, "iterations": 800, "updateInterval": 40, "fit": True},
         },
     }
+
+
+#: modality -> (legend name, badge letter in edge labels, vis dash pattern); the order is the
+#: order of precedence when one drawn edge joins links of several modalities.
+MODALITY_STYLE: dict[str, tuple[str, str, object]] = {
+    "reported fact": ("reported fact", "", False),
+    "claim": ("claim", "C", [10, 6]),
+    "plan": ("plan", "P", [3, 5]),
+    "projection": ("projection (forecast)", "F", [12, 4, 3, 4]),
+    "": ("no modality recorded", "", False),
+}
+
+
+def _modality_legend(G: nx.MultiDiGraph) -> list[dict]:
+    counts: dict[str, int] = {}
+    for _, _, a in G.edges(data=True):
+        m = str(a.get("modality") or "")
+        counts[m] = counts.get(m, 0) + 1
+    order = list(MODALITY_STYLE) + sorted(set(counts) - set(MODALITY_STYLE))
+    return [
+        {"modality": m, "name": MODALITY_STYLE.get(m, (m, "?", [1, 3]))[0], "badge": MODALITY_STYLE.get(m, (m, "?", [1, 3]))[1],
+         "dashes": MODALITY_STYLE.get(m, (m, "?", [1, 3]))[2], "count": counts[m]}
+        for m in order if m in counts
+    ]
 
 
 def render_html(
@@ -329,19 +399,22 @@ def render_html(
         "title": title,
         "subtitle": subtitle,
         "nodes": net.nodes,
-        "edges": net.edges,
+        "links": net.edges,
+        "modalities": _modality_legend(G),
+        "kindOrder": list(EDGE_KINDS),
         "options": _options(n, physics),
         "physics": physics,
         "legend": legend,
         "focus": G.graph.get("focus"),
+        "until": G.graph.get("until") or "",
     }
     parts = {
-        "TITLE": html.escape(title, quote=True),
+        "TITLE": html.escape(neutralise_bidi(title), quote=True),
         "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
         "PAGE_CSS": _template("network.css"),
         "VIS_JS": _inline_safe(vis_asset("vis-network.min.js"), "script"),
         "PAGE_JS": _template("network.js"),
-        "DATA": json_for_script(payload),
+        "DATA": json_for_script(neutralise_bidi(payload)),
     }
     # One pass over the template: nothing substituted is searched for placeholders again.
     page = re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template("network.html"))

@@ -7,13 +7,52 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  // A source: its title, and its address as a link only when it is https: (checked here again).
+  function sourceLine(s) {
+    var line = el("div", "dg-source", "source: " + (s.title && s.title !== s.url ? s.title : ""));
+    var url = String(s.url || "");
+    var ok = false;
+    // A link only for what the page was told is one (an https: address) and that passes again here.
+    try { ok = s.link === url && /^https:\/\/[^\s"'<>\\]+$/.test(url) && new URL(url).protocol === "https:"; } catch (e) { ok = false; }
+    if (ok) {
+      if (s.title && s.title !== url) line.appendChild(document.createTextNode(" "));
+      var a = el("a", "dg-url", url);
+      a.href = url; a.rel = "noopener noreferrer"; a.target = "_blank";
+      line.appendChild(a);
+    } else if (url) {
+      line.appendChild(document.createTextNode(" " + url));
+    }
+    return line;
+  }
   // Tooltip / panel content, built from text nodes only: data is never parsed as HTML.
+  // The as-of rule of the --until option: a thing counts from its first possible day ("since",
+  // an ISO day computed by diplograph); undated things always count.
+  function known(since) { return !state.asOf || !since || since <= state.asOf; }
+  function joinedParts(parts, field) {
+    var seen = {};
+    parts.forEach(function (p) { String(p[field] || "").split(", ").forEach(function (v) { if (v) seen[v] = true; }); });
+    return Object.keys(seen).sort().join(", ");
+  }
+  function knownProvenance(prov) {
+    var out = [];
+    (prov || []).forEach(function (p) {
+      if (!p.parts || !p.parts.length) { out.push(p); return; }
+      var parts = p.parts.filter(function (q) { return known(q.since); });
+      if (!parts.length) return;
+      if (parts.length === p.parts.length) { out.push(p); return; }
+      var q = Object.assign({}, p);
+      q.speaker = joinedParts(parts, "speaker"); q.modality = joinedParts(parts, "modality"); q.occasion = joinedParts(parts, "occasion");
+      out.push(q);
+    });
+    return out;
+  }
   function describe(tip, full) {
     var box = el("div", full ? "dg-full" : "dg-tip");
     box.appendChild(el("h3", null, tip.heading));
     var meta = [tip.kind, tip.date].filter(Boolean).join(" · ");
     if (meta) box.appendChild(el("div", "dg-meta", meta));
-    var details = tip.details || [];
+    var since = tip.detailSince || [];
+    var details = (tip.details || []).filter(function (kv, i) { return known(since[i]); });
     var shown = full ? details : details.slice(0, 10);
     if (shown.length) {
       var table = el("table", "dg-details");
@@ -26,15 +65,16 @@
       box.appendChild(table);
       if (details.length > shown.length) box.appendChild(el("div", "dg-more", "… " + (details.length - shown.length) + " more: click for all"));
     }
-    var prov = tip.provenance || [];
+    var prov = knownProvenance(tip.provenance);
     if (prov.length) {
-      box.appendChild(el("div", "dg-meta", "Sources (" + prov.length + ")"));
+      box.appendChild(el("div", "dg-meta", "Sources (" + prov.length + (prov.length === 1 ? " sentence or note)" : " sentences or notes)")));
       var list = el("ul", "dg-prov");
       (full ? prov : prov.slice(0, 3)).forEach(function (p) {
         var li = el("li");
         if (p.evidence) li.appendChild(el("div", "dg-quote", "\u201c" + p.evidence + "\u201d"));
-        var by = [p.speaker && ("said by " + p.speaker), p.modality, p.occasion && ("at " + p.occasion), p.source].filter(Boolean).join(" · ");
+        var by = [p.speaker && ("said by " + p.speaker), p.modality, p.occasion && ("at " + p.occasion)].filter(Boolean).join(" · ");
         if (by) li.appendChild(el("div", "dg-by", by));
+        (p.sources || []).forEach(function (s) { li.appendChild(sourceLine(s)); });
         list.appendChild(li);
       });
       box.appendChild(list);
@@ -46,16 +86,156 @@
   document.getElementById("dg-title").textContent = data.title;
   document.getElementById("dg-subtitle").textContent = data.subtitle || "";
 
+  var state = { ready: false, readyAt: null, hiddenKinds: {}, hiddenModalities: {}, selected: null, dimmed: false, asOf: null };
   var byId = {};
   data.nodes.forEach(function (n) { n.title = describe(n.tip, false); byId[n.id] = n; });
-  data.edges.forEach(function (e) { e.title = describe(e.tip, false); });
+  var linkById = {};
+  data.links.forEach(function (l) { linkById[l.id] = l; });
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var edges = new vis.DataSet([]);
+  var modalityStyle = {};
+  data.modalities.forEach(function (m) { modalityStyle[m.modality] = m; });
+  function name(id) { return byId[id] ? byId[id].full : String(id); }
+  function flat(text) { return String(text || "").replace(/\s*\n\s*/g, " "); }
+
+  // --- one drawn edge per pair of nodes ---------------------------------------------------------
+  // Links (one per statement-level edge of the projection) are grouped by unordered pair; the
+  // drawn edge is labelled with a summary and its tooltip/panel list every link "A → B".
+  var NOUNS = { "supports": "stances", "opposes": "stances", "member of": "memberships", "holds post in": "posts",
+    "accredited to": "accreditations", "took part in": "participations", "met": "meetings", "visited": "visits",
+    "speaker at": "speeches", "grants": "policies", "claims": "claims", "plans": "plans", "projects": "projections",
+    "cooperates in": "cooperations", "party to": "relations", "partner": "levels", "announced": "announcements" };
+  var GROUP = { "opposes": "supports" };
+  var SAID = { "claims": "claim", "plans": "plan", "projects": "projection" };  // stances for and against count together
+  var DATED = { "partner": 1, "party to": 1, "member of": 1, "holds post in": 1, "accredited to": 1 };
+  var FIRST = ["partner", "party to"];
+  function kindRank(kind) {
+    var i = FIRST.indexOf(kind);
+    if (i >= 0) return i;
+    var j = data.kindOrder.indexOf(kind);
+    return 10 + (j >= 0 ? j : 999);
+  }
+  function memberLine(l) {
+    var text = name(l.from) + " \u2192 " + name(l.to) + ": " + flat(l.label);
+    if (l.date && text.indexOf(l.date) < 0) text += " (" + l.date + ")";
+    if (l.modality && l.modality !== "reported fact") text += " [" + l.modality + "]";
+    return text;
+  }
+  function shorten(text, n) { return text.length > n ? text.slice(0, n - 1).replace(/\s+$/, "") + "\u2026" : text; }
+  function summarise(members) {
+    var groups = {}, order = [];
+    members.forEach(function (l) {
+      var g = GROUP[l.kind] || l.kind;
+      if (!groups[g]) { groups[g] = []; order.push(g); }
+      groups[g].push(l);
+    });
+    order.sort(function (a, b) { return kindRank(a) - kindRank(b); });
+    var parts = [];
+    order.forEach(function (g) {
+      var ls = groups[g];
+      if (SAID[g]) {  // claims, plans, projections: counted, the panel has their words
+        parts.push(ls.length + " " + (ls.length === 1 ? SAID[g] : NOUNS[g]));
+      } else if (ls.length === 1 || g === "partner") {  // levels always keep their own label and date
+        ls.forEach(function (l) { parts.push(DATED[l.kind] ? flat(l.label) : shorten(flat(l.label), 44)); });
+      } else {
+        parts.push(ls.length + " " + (NOUNS[g] || g));
+      }
+    });
+    return parts;
+  }
+  function wrapParts(parts, width, maxLines) {
+    var lines = [], line = "";
+    parts.forEach(function (p) {
+      if (line && (line + " · " + p).length > width) { lines.push(line + " ·"); line = p; }
+      else line = line ? line + " · " + p : p;
+    });
+    if (line) lines.push(line);
+    if (lines.length > maxLines) { var rest = lines.length - maxLines + 1; lines = lines.slice(0, maxLines - 1); lines.push("\u2026 +" + rest + " more lines"); }
+    return lines.join("\n");
+  }
+  function edgeTitle(rec, members) {
+    var box = el("div", "dg-tip");
+    box.appendChild(el("h3", null, rec.heading));
+    box.appendChild(el("div", "dg-meta", members.length + (members.length === 1 ? " connection" : " connections") + " · click for details"));
+    var list = el("ul", "dg-prov");
+    members.slice(0, 8).forEach(function (l) { list.appendChild(el("li", null, memberLine(l))); });
+    box.appendChild(list);
+    if (members.length > 8) box.appendChild(el("div", "dg-more", "… " + (members.length - 8) + " more: click for all"));
+    return box;
+  }
+  function nodeShown(n) { return n && !state.hiddenKinds[n.kind] && known(n.since); }
+  function linkVisible(l) {
+    if (state.hiddenModalities[l.modality] || !known(l.since)) return false;
+    return nodeShown(byId[l.from]) && nodeShown(byId[l.to]);
+  }
+  // Which nodes are drawn: their kind shown, known by the as-of day, and (issues) still linked.
+  function nodeHidden(n) {
+    if (!nodeShown(n)) return true;
+    if (n.kind === "issue" && state.asOf) {
+      return !data.links.some(function (l) { return (l.from === n.id || l.to === n.id) && known(l.since) && nodeShown(byId[l.from]) && nodeShown(byId[l.to]); });
+    }
+    return false;
+  }
+  function refresh() {
+    nodes.update(data.nodes.map(function (n) {
+      var rec = { id: n.id, hidden: nodeHidden(n) };
+      if (state.asOf !== state.titledAsOf) rec.title = describe(n.tip, false);
+      return rec;
+    }));
+    state.titledAsOf = state.asOf;
+    if (state.selected && nodeHidden(byId[state.selected])) clearSelection();
+    drawPairs();
+    fillSelect();
+    if (state.selected) openPanel(nodePanel(state.selected));
+  }
+  var pairOf = {};  // drawn edge id -> record
+  function drawPairs() {
+    var groups = {}, keys = [];
+    data.links.forEach(function (l) {
+      if (!linkVisible(l)) return;
+      var key = l.from < l.to ? l.from + "\u0000" + l.to : l.to + "\u0000" + l.from;
+      if (!groups[key]) { groups[key] = []; keys.push(key); }
+      groups[key].push(l);
+    });
+    pairOf = {};
+    var records = keys.map(function (key) {
+      var members = groups[key].slice().sort(function (x, y) { return kindRank(x.kind) - kindRank(y.kind) || (x.date || "").localeCompare(y.date || ""); });
+      var first = members[0];
+      var a = first.from, b = first.to, ab = false, ba = false;
+      members.forEach(function (l) { if (l.kind !== "met") { if (l.from === a) ab = true; else ba = true; } });
+      var modalities = [];
+      members.forEach(function (l) { if (modalities.indexOf(l.modality) < 0) modalities.push(l.modality); });
+      var solid = modalities.indexOf("reported fact") >= 0 || modalities.indexOf("") >= 0;
+      var dashes = false;
+      if (!solid) data.modalities.some(function (m) { if (modalities.indexOf(m.modality) >= 0) { dashes = m.dashes; return true; } return false; });
+      var badges = data.modalities.filter(function (m) { return m.badge && modalities.indexOf(m.modality) >= 0; }).map(function (m) { return m.badge; });
+      var rec = {
+        id: "pair:" + key, from: a, to: b, members: members.map(function (l) { return l.id; }),
+        kinds: members.map(function (l) { return l.kind; }).filter(function (k, i, all) { return all.indexOf(k) === i; }),
+        modalities: modalities, dashes: dashes, badges: badges,
+        heading: name(a) + (ab && ba ? " \u2194 " : " \u2192 ") + name(b),
+        arrows: { to: { enabled: ab, scaleFactor: 0.5 }, from: { enabled: ba, scaleFactor: 0.5 } },
+        color: { color: first.colour, highlight: "#111111", hover: "#111111" },
+        width: Math.min(1.4 + 0.5 * (members.length - 1), 5),
+      };
+      rec.kind = rec.kinds.length === 1 ? rec.kinds[0] : "several";
+      rec.summary = summarise(members);
+      rec.label = (badges.length ? "[" + badges.join(" ") + "] " : "") + wrapParts(rec.summary, 34, 3);
+      rec.title = edgeTitle(rec, members);
+      pairOf[rec.id] = rec;
+      return rec;
+    });
+    edges.clear();
+    edges.add(records);
+    if (state.selected) dim(state.selected);
+  }
+
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var state = { ready: false, readyAt: null, hiddenKinds: {} };
   window.network = network;
-  window.diplograph = { network: network, nodes: nodes, edges: edges, state: state, ready: false, selectNode: selectNode };
+  window.diplograph = { network: network, nodes: nodes, edges: edges, links: data.links, state: state, ready: false,
+    selectNode: selectNode, selectEdge: selectEdge, clearSelection: clearSelection, setAsOf: setAsOf };
+  drawPairs();
 
   function markReady() {
     if (state.ready) return;
@@ -74,21 +254,120 @@
     network.once("afterDrawing", markReady);
   }
 
-  // Detail panel (click).
+  // --- selection: dim the rest, list the neighbours ----------------------------------------------
+  function neighbourIds(id) {
+    var out = {};
+    edges.get().forEach(function (e) { if (e.from === id) out[e.to] = e; else if (e.to === id) out[e.from] = e; });
+    return out;
+  }
+  function dim(id) {
+    var near = neighbourIds(id);
+    near[id] = true;
+    nodes.update(data.nodes.map(function (n) {
+      var on = !!near[n.id];
+      return { id: n.id, opacity: on ? 1 : 0.18, font: { color: on ? "#1b1b1b" : "#c8c8c8" } };
+    }));
+    edges.update(edges.get().map(function (e) {
+      var on = e.from === id || e.to === id;
+      return { id: e.id, color: { color: pairOf[e.id].color.color, opacity: on ? 1 : 0.12, highlight: "#111111", hover: "#111111" },
+               font: { color: on ? "#1b1b1b" : "rgba(0,0,0,0)", strokeColor: on ? "#ffffff" : "rgba(0,0,0,0)" } };
+    }));
+    state.selected = id; state.dimmed = true;
+  }
+  function undim() {
+    if (!state.dimmed) return;
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, opacity: 1, font: { color: "#1b1b1b" } }; }));
+    edges.update(edges.get().map(function (e) {
+      return { id: e.id, color: pairOf[e.id].color, font: { color: data.options.edges.font.color, strokeColor: "#ffffff" } };
+    }));
+    state.selected = null; state.dimmed = false;
+  }
+
   var panel = document.getElementById("dg-panel");
   var panelBody = document.getElementById("panel-body");
-  function showPanel(tip) {
-    panelBody.replaceChildren(describe(tip, true));
+  function openPanel(content) {
+    panelBody.replaceChildren(content);
     panel.hidden = false;
   }
-  document.getElementById("panel-close").addEventListener("click", function () { panel.hidden = true; });
+  function nodePanel(id) {
+    var box = describe(byId[id].tip, true);
+    var near = neighbourIds(id);
+    var ids = Object.keys(near).sort(function (a, b) { return name(a).localeCompare(name(b)); });
+    var section = el("section", "dg-neighbours");
+    section.appendChild(el("h4", null, "Connections (" + ids.length + ")"));
+    var list = el("ul", "dg-nlist");
+    ids.forEach(function (other) {
+      var li = el("li");
+      var go = el("button", "dg-neighbour", name(other));
+      go.type = "button"; go.dataset.node = other;
+      go.addEventListener("click", function () { selectNode(other); });
+      li.appendChild(go);
+      li.appendChild(el("span", "dg-nkind", " " + (byId[other].tip.kind || byId[other].kind)));
+      var sub = el("ul", "dg-nlinks");
+      near[other].members.forEach(function (lid) { sub.appendChild(el("li", null, memberLine(linkById[lid]))); });
+      li.appendChild(sub);
+      list.appendChild(li);
+    });
+    section.appendChild(list);
+    // Move between neighbours with the arrow keys (Tab works too: they are buttons).
+    section.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+      var buttons = Array.prototype.slice.call(section.querySelectorAll("button.dg-neighbour"));
+      var i = buttons.indexOf(document.activeElement);
+      if (i < 0) return;
+      ev.preventDefault();
+      buttons[(i + (ev.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length].focus();
+    });
+    box.insertBefore(section, box.querySelector(".dg-iri"));
+    state.panelFor = id;
+    return box;
+  }
+  function edgePanel(rec) {
+    var box = el("div", "dg-full");
+    box.appendChild(el("h3", null, rec.heading));
+    box.appendChild(el("div", "dg-meta", rec.members.length + (rec.members.length === 1 ? " connection" : " connections") + ": " + rec.summary.join(" · ")));
+    rec.members.forEach(function (lid) {
+      var l = linkById[lid];
+      var d = el("details", "dg-member");
+      d.dataset.link = lid;
+      if (rec.members.length === 1) d.open = true;
+      d.appendChild(el("summary", null, memberLine(l)));
+      d.appendChild(describe(l.tip, true));
+      box.appendChild(d);
+    });
+    return box;
+  }
+  function selectNode(id) {
+    if (!byId[id]) return false;
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
+    dim(id);
+    openPanel(nodePanel(id));
+    select.value = id;
+    return true;
+  }
+  function selectEdge(eid) {
+    var rec = pairOf[eid];
+    if (!rec) return false;
+    undim();
+    network.selectEdges([eid]);
+    openPanel(edgePanel(rec));
+    return true;
+  }
+  function clearSelection() {
+    panel.hidden = true;
+    network.unselectAll();
+    undim();
+  }
+  document.getElementById("panel-close").addEventListener("click", clearSelection);
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") clearSelection(); });
   network.on("click", function (params) {
-    if (params.nodes.length) { showPanel(byId[params.nodes[0]].tip); syncSelect(params.nodes[0]); }
-    else if (params.edges.length) { var e = edges.get(params.edges[0]); if (e) showPanel(e.tip); }
-    else panel.hidden = true;
+    if (params.nodes.length) selectNode(params.nodes[0]);
+    else if (params.edges.length) selectEdge(params.edges[0]);
+    else clearSelection();
   });
 
-  // Search and select menu (plain DOM; option text set with textContent).
+  // --- search and select menu (plain DOM; option text set with textContent) ---------------------
   var search = document.getElementById("node-search");
   var select = document.getElementById("node-select");
   var sorted = data.nodes.slice().sort(function (a, b) { return a.full.localeCompare(b.full); });
@@ -100,7 +379,7 @@
     first.value = "";
     select.appendChild(first);
     var hits = sorted.filter(function (n) {
-      if (state.hiddenKinds[n.kind]) return false;
+      if (nodeHidden(n)) return false;
       return !q || n.full.toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
     });
     // Labels that start with the query come first.
@@ -115,15 +394,6 @@
     if (select.value !== keep) select.value = "";
     return { count: hits.length, prefix: hits.filter(function (n) { return starts(n) === 0; }).length };
   }
-  function syncSelect(id) { if (select.querySelector("option") && byId[id]) { select.value = id; } }
-  function selectNode(id) {
-    if (!byId[id]) return false;
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
-    showPanel(byId[id].tip);
-    select.value = id;
-    return true;
-  }
   select.addEventListener("change", function () { if (select.value) selectNode(select.value); });
   search.addEventListener("input", function () {
     var found = fillSelect();
@@ -133,11 +403,11 @@
     if (ev.key === "Enter" && select.options.length > 1) { select.selectedIndex = 1; selectNode(select.value); }
   });
   document.getElementById("node-reset").addEventListener("click", function () {
-    search.value = ""; fillSelect(); select.value = ""; network.unselectAll(); panel.hidden = true; network.fit();
+    search.value = ""; fillSelect(); select.value = ""; clearSelection(); network.fit();
   });
   fillSelect();
 
-  // Legend that is also the filter by kind.
+  // --- legend: node kinds and line modalities, both filters --------------------------------------
   var SVGNS = "http://www.w3.org/2000/svg";
   function swatch(shape, colour) {
     var svg = document.createElementNS(SVGNS, "svg");
@@ -153,6 +423,16 @@
     svg.appendChild(s);
     return svg;
   }
+  function lineSwatch(dashes) {
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("width", "30"); svg.setAttribute("height", "10"); svg.setAttribute("viewBox", "0 0 30 10");
+    var line = document.createElementNS(SVGNS, "line");
+    line.setAttribute("x1", "1"); line.setAttribute("y1", "5"); line.setAttribute("x2", "29"); line.setAttribute("y2", "5");
+    line.setAttribute("stroke", "#333"); line.setAttribute("stroke-width", "2");
+    if (dashes) line.setAttribute("stroke-dasharray", dashes.join(" "));
+    svg.appendChild(line);
+    return svg;
+  }
   var legendBox = document.getElementById("legend-items");
   data.legend.forEach(function (item) {
     var label = el("label", "legend-item");
@@ -160,9 +440,7 @@
     box.setAttribute("aria-label", "show " + item.name);
     box.addEventListener("change", function () {
       state.hiddenKinds[item.kind] = !box.checked;
-      var ids = nodes.getIds({ filter: function (n) { return n.kind === item.kind; } });
-      nodes.update(ids.map(function (id) { return { id: id, hidden: !box.checked }; }));
-      fillSelect();
+      refresh();
     });
     label.appendChild(box);
     label.appendChild(swatch(item.shape, item.colour));
@@ -170,5 +448,52 @@
     label.appendChild(el("span", "legend-count", "(" + item.count + ")"));
     legendBox.appendChild(label);
   });
+  var modalityBox = document.getElementById("legend-modalities");
+  data.modalities.forEach(function (item) {
+    var label = el("label", "legend-item");
+    var box = el("input"); box.type = "checkbox"; box.checked = true; box.dataset.modality = item.modality;
+    box.setAttribute("aria-label", "show lines for " + item.name);
+    box.addEventListener("change", function () {
+      state.hiddenModalities[item.modality] = !box.checked;
+      drawPairs();
+    });
+    label.appendChild(box);
+    label.appendChild(lineSwatch(item.dashes));
+    label.appendChild(el("span", "legend-badge", item.badge ? "[" + item.badge + "]" : ""));
+    label.appendChild(el("span", null, item.name));
+    label.appendChild(el("span", "legend-count", "(" + item.count + ")"));
+    modalityBox.appendChild(label);
+  });
+  // --- as of: a slider over the dataset's dates, with the rule of --until --------------------------
+  var days = {};
+  function addDay(d) { if (d) days[d] = true; }
+  data.nodes.forEach(function (n) {
+    addDay(n.since);
+    (n.tip.detailSince || []).forEach(addDay);
+    (n.tip.provenance || []).forEach(function (p) { (p.parts || []).forEach(function (q) { addDay(q.since); }); });
+  });
+  data.links.forEach(function (l) { addDay(l.since); });
+  var dayList = Object.keys(days).sort();
+  var range = document.getElementById("asof-range");
+  var shown = document.getElementById("asof-value");
+  var baseSubtitle = data.subtitle || "";
+  range.min = "0"; range.max = String(dayList.length); range.step = "1"; range.value = String(dayList.length);
+  range.disabled = dayList.length === 0;
+  function setAsOf(day) {
+    state.asOf = day || null;
+    shown.textContent = state.asOf ? state.asOf : (data.until ? data.until : "all dates");
+    document.getElementById("dg-subtitle").textContent = baseSubtitle + (state.asOf ? " · shown as of " + state.asOf : "");
+    refresh();
+    return state.asOf;
+  }
+  range.addEventListener("input", function () {
+    var i = Number(range.value);
+    setAsOf(i >= dayList.length ? null : dayList[i]);
+  });
+  range.setAttribute("aria-valuetext", "all dates");
+  range.addEventListener("change", function () { range.setAttribute("aria-valuetext", shown.textContent); });
+  shown.textContent = data.until ? data.until : "all dates";
+  window.diplograph.days = dayList;
+
   if (data.focus && byId[data.focus]) network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
 })();
