@@ -197,3 +197,32 @@ def _names(g: Graph, node) -> str:
 
 def _order(notation: str) -> tuple:
     return (0, int(notation), "") if notation.isdigit() else (1, 0, notation)
+
+
+# --- "did you mean" ----------------------------------------------------------------------
+
+#: What a use of a term says it must be: a predicate is a property, a type or a value a class or concept.
+_ROLES = {"property": ("property",), "class or concept": ("class", "concept", "concept scheme")}
+
+
+def suggest(local: str, vocabulary: Vocabulary, role: str, n: int = 3) -> list[str]:
+    """Names (``dg:Visit``) of declared terms the unknown ``dg:{local}`` may have meant, best first.
+
+    Terms of the kind the use needs (``role``: ``"property"`` or ``"class or concept"``) come
+    first: the same name in another case, then close spellings (:func:`difflib.get_close_matches`),
+    then terms sharing a word of the name (``visitKind`` → ``dg:visitor``, ``dg:Visit``).
+    """
+    import difflib
+    import re
+
+    names = vocabulary.names()
+    kinds = _ROLES.get(role, ())
+    same_kind = [str(i)[len(str(DG)):] for i, k in names.items() if k in kinds]
+    found: list[str] = [t for t in same_kind if t.lower() == local.lower()]
+    found += difflib.get_close_matches(local, same_kind, n=n, cutoff=0.75)
+    if not found:
+        words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", local) if len(w) >= 4]
+        shared = {t: sum(w in t.lower() for w in words) for t in same_kind}
+        found += sorted((t for t, k in shared.items() if k), key=lambda t: (-shared[t], len(t), t))
+    unique = list(dict.fromkeys(found))
+    return [f"dg:{t}" for t in unique[:n]]
