@@ -187,3 +187,12 @@ def test_more_labels_never_mean_more_rows(query, store, multilingual):
     if any(p.name == "lang" for p in parameters(query.text)):
         french = run_query(multilingual[store], bind(query.text, [("lang", "fr")]))
         assert len(french) == len(golden)
+
+
+def test_data_reads_n_quads_too(tmp_path):
+    nquads = tmp_path / "merged.nq"
+    proc = run_cli("merge", str(SEED), str(FIXTURES / "queries" / "china-kazakhstan-via-visit.ttl"), "-o", str(nquads), cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    result = rows(run_cli("query", "partners", "--data", str(nquads), "-f", "csv", cwd=ROOT))
+    assert [(r[1], r[3]) for r in result[1:]] == [
+        ("Azerbaijan", "strategic partnership"), ("Kazakhstan", "comprehensive strategic partnership")]
