@@ -8,7 +8,7 @@ SIB sparql-examples style)::
     #+ returns: ?state ?organisation ?status
     #+ tags: membership, reference
     #+ answers: 14-1
-    #+ parameters: what to change in the VALUES line to ask about something else (optional)
+    #+ parameters: the --param values it takes, for people (optional; see diplograph.query_parameters)
     #+ severity: violation        (only for checks: queries/checks/*-violation.rq)
 
 ``summary`` and ``returns`` are required. ``returns`` lists exactly the
