@@ -196,3 +196,16 @@ def test_data_reads_n_quads_too(tmp_path):
     result = rows(run_cli("query", "partners", "--data", str(nquads), "-f", "csv", cwd=ROOT))
     assert [(r[1], r[3]) for r in result[1:]] == [
         ("Azerbaijan", "strategic partnership"), ("Kazakhstan", "comprehensive strategic partnership")]
+
+
+def test_lang_on_a_query_without_labels_says_it_changes_nothing():
+    proc = run_cli("query", "sources", "-f", "csv", "--lang", "fr", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "note: this query has no ?lang parameter (its labels are not chosen by language); --lang changes nothing\n"
+    assert proc.stdout == run_cli("query", "sources", "-f", "csv", cwd=ROOT).stdout
+
+
+def test_param_works_on_sparql_text_too():
+    text = 'SELECT ?x WHERE { VALUES ?x { "a" } }'
+    proc = run_cli("query", "--sparql", text, "-f", "csv", "-p", "x=b", cwd=ROOT)
+    assert rows(proc) == [["x"], ["b"]]
