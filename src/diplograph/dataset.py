@@ -63,7 +63,7 @@ from diplograph.store import (
 )
 from diplograph.terms import bind_prefixes
 
-__all__ = ["MANIFEST_FILE", "ProjectDataset", "add_inferred", "assemble", "reason"]
+__all__ = ["DATA_DEFAULT_GRAPH", "MANIFEST_FILE", "ProjectDataset", "add_inferred", "assemble", "load_data_file", "reason"]
 
 #: Where an on-disk store records which inputs its graphs were assembled from.
 MANIFEST_FILE = "diplograph-manifest.json"
@@ -347,3 +347,35 @@ def _read_manifest(path: Path) -> dict:
 
 def _write_manifest(path: Path, manifest: dict) -> None:
     write_atomically(path, json.dumps(manifest, indent=1, sort_keys=True))
+
+
+#: The graph that triples outside any ``GRAPH`` block of a ``query --data`` file are put in.
+DATA_DEFAULT_GRAPH = GRAPH["default"]
+
+
+def load_data_file(
+    path: Path | str, store: str | StoreSpec = DEFAULT_STORE, *, ontology: Sequence[Path] = ()
+) -> Dataset:
+    """A TriG or N-Quads file (a ``diplograph merge`` output, ``out/dataset.nq``) as a dataset to query.
+
+    Every named graph of the file is one of the dataset's, so a query sees their union (and
+    ``GRAPH ?g`` finds them); triples in the file's default graph go to
+    :data:`DATA_DEFAULT_GRAPH`. When the file has no ``graph/ontology`` (a merge holds the data
+    only), the ``ontology`` files are added as that graph, so that the vocabulary's labels (a
+    partnership level's name) answer as they do on the project. Raises what :func:`diplograph.loading.load_dataset_file` raises
+    (a missing, empty or malformed file, with its line).
+    """
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from diplograph.loading import load_dataset_file
+
+    parsed = load_dataset_file(path)
+    dataset = new_dataset(store)
+    for graph in parsed.graphs():
+        if len(graph):
+            name = DATA_DEFAULT_GRAPH if graph.identifier == DATASET_DEFAULT_GRAPH_ID else graph.identifier
+            add_graph(dataset, name, graph)
+    if ontology and graph_iri("ontology") not in graph_names(dataset):
+        ontology_graph, _errors = _read_graphs(list(ontology))
+        add_graph(dataset, graph_iri("ontology"), ontology_graph)
+    return dataset

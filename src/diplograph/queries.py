@@ -8,7 +8,7 @@ SIB sparql-examples style)::
     #+ returns: ?state ?organisation ?status
     #+ tags: membership, reference
     #+ answers: 14-1
-    #+ parameters: what to change in the VALUES line to ask about something else (optional)
+    #+ parameters: the --param values it takes, for people (optional; see diplograph.query_parameters)
     #+ severity: violation        (only for checks: queries/checks/*-violation.rq)
 
 ``summary`` and ``returns`` are required. ``returns`` lists exactly the
@@ -136,8 +136,11 @@ class NamedQuery:
         return "inference" in self.tags
 
 
-def load_query_file(path: Path | str) -> NamedQuery:
+def load_query_file(path: Path | str, *, header: bool = True) -> NamedQuery:
     """Read one ``.rq`` file and its header into a :class:`NamedQuery`.
+
+    With ``header=False`` (a query file of the user's own, outside ``queries/``) the header is
+    optional: without one, the summary is empty and ``returns`` is what the query projects.
 
     The query is parsed (by Oxigraph, with no prefixes predeclared, so a
     file must declare every prefix it uses) and its projected variables
@@ -151,6 +154,8 @@ def load_query_file(path: Path | str) -> NamedQuery:
     if not path.is_file():
         raise PathNotFoundError(path, "no such query file" if not path.exists() else "is not a file")
     text = _read_utf8(path)
+    if not header and not _has_header(text):
+        return _headerless(path, text)
     fields = _parse_header(path, text)
     returns = _parse_returns(path, fields)
     tags = tuple(t.strip() for t in fields.get("tags", ("", 0))[0].split(",") if t.strip())
@@ -173,6 +178,22 @@ def load_query_file(path: Path | str) -> NamedQuery:
         text=text,
         severity=severity,
     )
+
+
+def _has_header(text: str) -> bool:
+    """Whether a ``#+`` line is among the comment lines the file opens with."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return False
+        if stripped.startswith("#+"):
+            return True
+    return False
+
+
+def _headerless(path: Path, text: str) -> NamedQuery:
+    projected = _projected_variables(text, path)
+    return NamedQuery(name=path.stem, path=path, summary="", returns=projected or (), tags=(), answers=(), text=text)
 
 
 def list_queries(queries_dir: Path | str) -> list[NamedQuery]:
@@ -219,14 +240,14 @@ def list_queries(queries_dir: Path | str) -> list[NamedQuery]:
 def find_query(name_or_path: str | Path, queries_dir: Path | str) -> NamedQuery:
     """Return the query named ``name_or_path``, or the query in that file.
 
-    A value ending in ``.rq`` or naming an existing file is read as a path;
-    anything else is a query name (a file stem in ``queries_dir`` or its
+    A value ending in ``.rq`` or naming an existing file is read as a path (its ``#+`` header
+    optional unless the file is in ``queries_dir``); anything else is a query name (a file stem in ``queries_dir`` or its
     ``checks/`` folder). An unknown name raises
     :class:`~diplograph.errors.QueryError` whose message lists the known names.
     """
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" or candidate.is_file():
-        return load_query_file(candidate)
+        return load_query_file(candidate, header=_inside(candidate, Path(queries_dir)))
     name = str(name_or_path)
     queries = list_queries(queries_dir)
     for query in queries:
@@ -236,6 +257,13 @@ def find_query(name_or_path: str | Path, queries_dir: Path | str) -> NamedQuery:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise QueryError(f"no query named {name!r}{hint}; known queries: {', '.join(known)}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 # --- running -----------------------------------------------------------------

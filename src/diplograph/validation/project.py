@@ -17,7 +17,6 @@ then the ontology).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,15 +132,23 @@ def undeclared_terms(data: Graph | WorkingStore, ontology: Graph) -> tuple[Valid
     is a Violation naming the node that uses the term and the closest declared terms. ``data`` is
     an rdflib ``Graph`` or a working store (its default graph), which is only read.
     """
+    from diplograph.vocabulary import read_vocabulary, suggest
+
     namespace = str(DG)
     declared = {str(t) for t in ontology.subjects() if isinstance(t, URIRef) and str(t).startswith(namespace)}
+    vocabulary = None  # read only when a term is unknown
     results = []
     for s, p, o in _dg_uses(data, declared):
         for term, role in ((p, "property"), (o, "class or concept")):
             if isinstance(term, URIRef) and str(term).startswith(namespace) and str(term) not in declared:
                 local = str(term)[len(namespace):]
-                close = difflib.get_close_matches(local, [d[len(namespace):] for d in declared], n=2, cutoff=0.75)
-                hint = f"; did you mean {' or '.join('dg:' + c for c in close)}?" if close else ""
+                vocabulary = vocabulary or read_vocabulary(ontology)
+                close = suggest(local, vocabulary, role)
+                kind = "properties" if role == "property" else "classes and concepts"
+                if close:
+                    hint = f"; did you mean {' or '.join(close)}? (`diplograph terms WORD` lists the {kind})"
+                else:
+                    hint = f"; no {role} of that name: `diplograph terms WORD` lists the {kind}"
                 results.append(
                     ValidationResult(
                         focus_node=s,
