@@ -16,7 +16,8 @@ hierarchy::
     │   │                          ``path`` (None for ad-hoc text), ``line``, ``column``, ``detail``
     │   ├── InputErrors            several of the above at once (``errors``)
     │   ├── GraphNameClashError    two files would fill one named graph
-    │   └── StoreLocationError     a database folder that is not an Oxigraph store, or is in use
+    │   ├── StoreLocationError     a database folder that is not an Oxigraph store, or is in use
+    │   └── ShapesError            a shapes graph SHACL says a processor must refuse; ``shape``, ``detail``
     ├── UsageError             exit 2: arguments that make no sense together
     │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
     │   ├── OutputExistsError      a file that would be overwritten without leave
@@ -63,6 +64,7 @@ __all__ = [
     "ProjectNotFoundError",
     "QueryError",
     "RefusedSparqlError",
+    "ShapesError",
     "StoreChoiceError",
     "StoreLocationError",
     "UnknownEngineError",
@@ -376,3 +378,17 @@ class EndpointError(DiplographError):
 
     def __str__(self) -> str:
         return f"{self.url}: {self.detail}"
+
+
+class ShapesError(InputError):
+    """A shapes graph that SHACL says a processor must refuse (an ill-formed shape, a SPARQL
+    constraint that cannot be pre-bound): ``shape`` is the shape or constraint node (None when
+    unknown), ``detail`` says what is wrong."""
+
+    def __init__(self, shape: object | None, detail: str) -> None:
+        self.shape, self.detail = shape, _one_line(detail)
+        super().__init__(shape, self.detail)
+
+    def __str__(self) -> str:
+        where = "shapes graph" if self.shape is None else f"shape {self.shape}"
+        return f"{where}: {self.detail}"

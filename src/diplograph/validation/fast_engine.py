@@ -57,7 +57,14 @@ from diplograph.namespaces import SH
 from diplograph.store import WorkingStore, canonical_literals
 from diplograph.terms import sparql
 from diplograph.validation.pyshacl_engine import PyshaclValidator
-from diplograph.validation.report import ValidationReport, ValidationResult, count_shapes, report_graph
+from diplograph.validation.report import (
+    POLICY,
+    ConformancePolicy,
+    ValidationReport,
+    ValidationResult,
+    count_shapes,
+    report_graph,
+)
 
 __all__ = [
     "SUPPORTED_PARAMETERS",
@@ -544,6 +551,9 @@ class FastValidator:
 
     name = "fast"
 
+    def __init__(self, policy: ConformancePolicy = POLICY) -> None:
+        self.policy = policy
+
     def validate(self, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
         """Validate ``data`` against ``shapes`` with SPARQL on Oxigraph; same results as pyshacl.
 
@@ -589,15 +599,16 @@ class FastValidator:
                 notes.append(f"{_short(shape)} validated by pyshacl: {reason}")
         results.sort(key=ValidationResult.sort_key)
         report = ValidationReport(
-            conforms=not any(r.severity == "Violation" for r in results),
+            conforms=self.policy.conforms(results),
             results=tuple(results),
             shapes_checked=count_shapes(shapes),
             engine="fast",
             fallback_shapes=tuple(sorted(fallback, key=str)),
             notes=tuple(notes),
             seconds=seconds,
+            policy=self.policy,
         )
-        return dataclasses.replace(report, report_graph=report_graph(report))
+        return dataclasses.replace(report, report_graph=report_graph(report, shapes))
 
 
 # --- running -----------------------------------------------------------------------
