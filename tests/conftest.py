@@ -44,11 +44,20 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
-def run_cli(*args: str, cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line (``python -m diplograph``) in a subprocess."""
+def run_cli(
+    *args: str, cwd: Path, home: Path | None = None, env: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the real command line (``python -m diplograph``) in a subprocess.
+
+    ``env`` adds environment variables to the test's own (a value None removes one).
+    """
+    changes = env or {}
     env = {k: v for k, v in os.environ.items() if k not in (HOME_ENV, "DIPLOGRAPH_DEBUG")}
     if home is not None:
         env[HOME_ENV] = str(home)
+    env.update({k: v for k, v in changes.items() if v is not None})
+    for name in [k for k, v in changes.items() if v is None]:
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "diplograph", *args],
         cwd=cwd,
@@ -75,6 +84,24 @@ def chromium_executable() -> Path:
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing but CI is set: .ci/run must install Debian's chromium")
     pytest.skip(f"{CHROMIUM} is not installed (set CI=1 to make this a failure)")
+
+
+#: Debian's Virtuoso (package virtuoso-opensource), for the tests against a real Virtuoso.
+VIRTUOSO = Path("/usr/bin/virtuoso-t")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_executable() -> Path:
+    """The ``virtuoso-t`` binary for tests against a real Virtuoso (tests/virtuoso_util.py).
+
+    Skip rule, as for Chromium: skipped only when Virtuoso is absent AND the environment
+    variable CI is unset; under CI a missing Virtuoso is a failure.
+    """
+    if VIRTUOSO.exists():
+        return VIRTUOSO
+    if os.environ.get("CI"):
+        pytest.fail(f"{VIRTUOSO} is missing but CI is set: .ci/run must install Debian's virtuoso-opensource")
+    pytest.skip(f"{VIRTUOSO} is not installed (set CI=1 to make this a failure)")
 
 
 # --- store backends (diplograph.store) -------------------------------------------

@@ -154,6 +154,8 @@ def build(
     store: str | StoreSpec = DEFAULT_STORE,
     progress: Callable[[str], None] | None = None,
     engine: str = "reference",
+    *,
+    allow_service: bool = False,
 ) -> BuildReport:
     """Run the whole pipeline on ``project`` and write ``out_dir`` (default ``project.out_dir``).
 
@@ -162,6 +164,8 @@ def build(
     :mod:`diplograph.errors` (exit 2) for unreadable files or queries. On any
     error, ``out_dir`` is left as it was. ``engine`` picks validation and reasoning engines:
     "reference" (pyshacl, owlrl) or "fast" (:mod:`diplograph.fast_shacl`, :mod:`diplograph.fast_rules`).
+    A named query or check with ``SERVICE`` is refused (:class:`~diplograph.errors.RefusedSparqlError`)
+    unless ``allow_service``: the project's query files do not get to make this machine send requests.
     """
     out = Path(out_dir) if out_dir is not None else project.out_dir
     seconds: dict[str, float] = {}
@@ -177,7 +181,7 @@ def build(
     with timer("checks"):
         named = _named_queries(project)
         checks = [q for q in named if q.is_check]
-        failures, check_warnings = _run_checks(assembled, checks)
+        failures, check_warnings = _run_checks(assembled, checks, allow_service)
         if failures:
             raise ChecksFailedError(failures)
     with timer("infer"):
@@ -185,9 +189,11 @@ def build(
     with timer("queries"):
         # Each query on the dataset its golden answer is defined on: the asserted graphs, and for
         # the queries tagged "inference" (which have no answer without it) the inferred graph too.
-        answers = [(q, run_query(assembled, q)) for q in named if not q.is_check and not q.needs_inference]
+        answers = [(q, run_query(assembled, q, allow_service=allow_service))
+                   for q in named if not q.is_check and not q.needs_inference]
         add_inferred(assembled, engine, result=inference)
-        answers += [(q, run_query(assembled, q)) for q in named if not q.is_check and q.needs_inference]
+        answers += [(q, run_query(assembled, q, allow_service=allow_service))
+                    for q in named if not q.is_check and q.needs_inference]
         answers.sort(key=lambda pair: pair[0].name)
     with timer("write"):
         files = _write_atomically(out, assembled, report, answers)
@@ -238,11 +244,13 @@ def _named_queries(project: Project) -> list[NamedQuery]:
     return list_queries(project.queries_dir)
 
 
-def _run_checks(assembled: ProjectDataset, checks: list[NamedQuery]) -> tuple[list[CheckFailure], int]:
+def _run_checks(
+    assembled: ProjectDataset, checks: list[NamedQuery], allow_service: bool
+) -> tuple[list[CheckFailure], int]:
     failures: list[CheckFailure] = []
     warnings = 0
     for check in checks:
-        result = run_query(assembled, check)
+        result = run_query(assembled, check, allow_service=allow_service)
         problem = bool(result.rows) or result.boolean is True
         if not problem:
             continue

@@ -13,17 +13,22 @@ that test, naming the library, instead of quietly changing diplograph's answers 
 - :func:`shacl_datatype_ok` — pyshacl's own test of whether a literal is a well-formed value of a
   datatype (stricter than rdflib's ``ill_typed`` for some types); the fast validator must judge
   ``sh:datatype`` exactly as pyshacl does.
+- :class:`SigningDigestAuthHandler` — urllib's HTTP Digest handler only answers a ``401`` by
+  sending the request again, body and all; a server that refuses a large body before reading it
+  (Virtuoso) resets the connection first. Signing a request up front needs urllib's
+  ``get_authorization`` and its challenge parser, which the standard library does not document.
 """
 
 from __future__ import annotations
 
 import contextlib
+import urllib.request
 from collections.abc import Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["CompatError", "blank_node_labels", "kept_literal_conversions", "shacl_datatype_ok"]
+__all__ = ["CompatError", "SigningDigestAuthHandler", "blank_node_labels", "kept_literal_conversions", "shacl_datatype_ok"]
 
 
 class CompatError(RuntimeError):
@@ -84,3 +89,47 @@ def shacl_datatype_ok(literal: Literal, datatype: URIRef) -> bool:
         return bool(DatatypeConstraintComponent._assert_actual_datatype(None, literal, datatype))
     except (ImportError, AttributeError, TypeError) as exc:
         raise CompatError(f"pyshacl's datatype test changed ({type(exc).__name__}: {exc})") from exc
+
+
+class SigningDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest handler that, once it knows a host's challenge, signs every request to it before sending.
+
+    :meth:`learn` takes a challenge (a ``WWW-Authenticate`` value got by a request without a
+    body, as curl does); a later ``401`` (a new nonce) replaces it. The signature is urllib's own
+    (``get_authorization``: nonce counts, ``qop=auth``, MD5 or SHA).
+    """
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._challenges: dict[str, dict[str, str]] = {}
+
+    def learn(self, host: str, www_authenticate: str) -> bool:
+        """Keep the Digest challenge ``www_authenticate`` of ``host`` (``"name:port"``); False for another scheme."""
+        scheme, _, params = www_authenticate.strip().partition(" ")
+        if scheme.lower() != "digest":
+            return False
+        try:
+            challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(params)))
+        except (AttributeError, ValueError) as exc:
+            raise CompatError(f"urllib.request's challenge parser changed ({type(exc).__name__}: {exc})") from exc
+        self._challenges[host] = challenge
+        return True
+
+    def http_error_auth_reqed(self, auth_header, host, req, headers):  # noqa: D102 (urllib's hook)
+        for value in headers.get_all(auth_header) or ():
+            if self.learn(req.host, value):
+                break
+        return super().http_error_auth_reqed(auth_header, host, req, headers)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        challenge = self._challenges.get(req.host)
+        if challenge is not None and not req.has_header(self.auth_header):
+            try:
+                signature = self.get_authorization(req, challenge)
+            except (AttributeError, TypeError) as exc:
+                raise CompatError(f"urllib.request's Digest signing changed ({type(exc).__name__}: {exc})") from exc
+            if signature:
+                req.add_unredirected_header(self.auth_header, f"Digest {signature}")
+        return req
+
+    https_request = http_request

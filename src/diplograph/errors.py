@@ -10,6 +10,8 @@ hierarchy::
     │   ├── EmptyInputError        a file with no triples, a folder with no graph files
     │   ├── ParseError             syntax error; ``path``, ``line``, ``detail``
     │   ├── EncodingError          bytes that are not UTF-8; ``path``, ``line``, ``detail``
+    │   ├── UnsafeInputError       a file that would make its parser fetch a URL or a file (a JSON-LD
+    │   │                          ``@context``) or expand XML entities without limit; ``feature``, ``reference``
     │   ├── UnsupportedFormatError a file suffix we cannot read
     │   ├── ProjectNotFoundError   no folder holding ontology/diplograph.ttl
     │   ├── QueryError             a SPARQL query file or text that cannot be read or run;
@@ -22,12 +24,15 @@ hierarchy::
     │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
     │   ├── OutputExistsError      a file that would be overwritten without leave
     │   ├── StoreChoiceError       a store kind without its location, or with one it does not take
+    │   ├── CredentialsError       a user name without a password, or a .netrc that cannot be read
     │   ├── MissingGraphsError     a SPARQL server lacks graphs of the project (push them)
     │   ├── RefusedSparqlError     a query with SERVICE, an update with LOAD, where not allowed
     │   ├── UnsupportedAxiomError  an engine that cannot reason with an axiom the ontology uses
     │   └── UnknownEngineError     an engine name no stage has
     ├── OutputPathError        exit 2: an output cannot be written (a folder in the way, no permission, a full disk)
+    ├── QueryTimeoutError      exit 2: a query did not finish in the time it was given (``seconds``)
     └── EndpointError          exit 2: a SPARQL server is unreachable or refused a request; names the URL
+        └── TruncatedResultError   the server cut an answer short (a result-row limit)
 
 Other modules add their own subclasses (``NonConformingError`` and
 ``ChecksFailedError`` in :mod:`diplograph.build`, ``MergeConflictError`` in
@@ -50,6 +55,7 @@ from pathlib import Path
 __all__ = [
     "DiplographError",
     "BadValueError",
+    "CredentialsError",
     "EmptyInputError",
     "EncodingError",
     "EndpointError",
@@ -63,15 +69,19 @@ __all__ = [
     "PathNotFoundError",
     "ProjectNotFoundError",
     "QueryError",
+    "QueryTimeoutError",
     "RefusedSparqlError",
     "ShapesError",
     "StoreChoiceError",
     "StoreLocationError",
+    "TruncatedResultError",
     "UnknownEngineError",
+    "UnsafeInputError",
     "UnsupportedAxiomError",
     "UnsupportedFormatError",
     "UsageError",
     "display_path",
+    "without_password",
 ]
 
 
@@ -85,6 +95,18 @@ def display_path(path: Path | str) -> str:
         return os.fspath(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return os.fspath(path)
+
+
+def without_password(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` URL in it removed (the user stays).
+
+    >>> without_password("http://dba:secret@127.0.0.1:8890/sparql")
+    'http://dba@127.0.0.1:8890/sparql'
+    """
+    return _URL_PASSWORD.sub(r"\1@", str(text))
+
+
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*):[^/@\s]*@")
 
 
 def _one_line(text: str) -> str:
@@ -170,6 +192,28 @@ class ParseError(_LocatedError):
 
 class EncodingError(_LocatedError):
     """A file holds bytes that are not UTF-8; ``line`` is where the first bad byte is."""
+
+
+class UnsafeInputError(_LocatedError):
+    """A file asks its parser for what diplograph does not let a parser do, so it is not parsed.
+
+    ``feature`` is ``"json-ld-context"`` (a JSON-LD ``@context`` or ``@import`` naming a document to
+    fetch, ``reference``: rdflib would fetch a URL, or read a local file such as ``/etc/passwd``)
+    or ``"xml-entity"`` (an RDF/XML document declaring the entity ``reference``: nested entities
+    expand exponentially, a 700-byte file into gigabytes). ``line`` is where it is, when known.
+    """
+
+    _WHY = {
+        "json-ld-context": "names the JSON-LD context {ref}, which would be fetched while parsing "
+                           "(remote and file contexts are not read)",
+        "xml-entity": "declares the XML entity {ref!r}; documents declaring entities are not read, because "
+                      "nested entities expand without limit",
+    }
+
+    def __init__(self, path: Path | str, line: int | None, feature: str, reference: str) -> None:
+        self.feature, self.reference = feature, reference
+        why = self._WHY.get(feature, "{ref}").format(ref=f"<{reference}>" if feature == "json-ld-context" else reference)
+        super().__init__(path, line, f"refused: the file {why}")
 
 
 class InputErrors(InputError):
@@ -319,7 +363,7 @@ class MissingGraphsError(UsageError):
     ``(graph, file)`` pairs it lacks (``file`` None for graphs made by the merge)."""
 
     def __init__(self, url: str, missing: tuple[tuple[object, Path | None], ...]) -> None:
-        self.url, self.missing = url, tuple(missing)
+        self.url, self.missing = without_password(url), tuple(missing)
         super().__init__(url, self.missing)
 
     def __str__(self) -> str:
@@ -331,15 +375,22 @@ class MissingGraphsError(UsageError):
 
 class RefusedSparqlError(UsageError):
     """A query or update uses what the caller does not allow: ``feature`` is ``"SERVICE"`` (a
-    federated query: the engine would fetch ``target`` itself) or ``"LOAD"`` (it would fetch a URL)."""
+    federated query: the engine would fetch ``target`` itself), ``"LOAD"`` (it would fetch a URL),
+    or ``"unchecked"`` (rdflib's SPARQL grammar, which the check is made with, does not read the text,
+    so it cannot be checked for either; ``target`` is the grammar's reason). ``path`` is the query file,
+    None for query text."""
 
-    def __init__(self, feature: str, target: str) -> None:
+    def __init__(self, feature: str, target: str, *, path: Path | str | None = None) -> None:
         self.feature, self.target = feature, target
+        self.path = Path(path) if path is not None else None
         super().__init__(feature, target)
 
     def __str__(self) -> str:
+        where = f"{display_path(self.path)}: " if self.path is not None else ""
+        if self.feature == "unchecked":
+            return f"{where}refused: the query cannot be checked for SERVICE ({_one_line(self.target)})"
         what = "a federated query" if self.feature == "SERVICE" else "an update that fetches a URL"
-        return f"refused: {self.feature} {self.target} makes {what}"
+        return f"{where}refused: {self.feature} {self.target} makes {what}"
 
 
 class StoreLocationError(_PathError):
@@ -366,15 +417,36 @@ class OutputPathError(DiplographError):
         return f"{display_path(self.path)}: cannot write: {self.reason}"
 
 
-class EndpointError(DiplographError):
-    """A SPARQL server did not answer, or refused a request; ``url`` is the address tried."""
+class QueryTimeoutError(DiplographError):
+    """A query was stopped after ``seconds`` without an answer; ``path`` is its file, None for query text."""
 
     exit_code = 2
 
-    def __init__(self, url: str, detail: str) -> None:
-        self.url = url
-        self.detail = _one_line(detail)
-        super().__init__(url, self.detail)
+    def __init__(self, seconds: float, path: Path | str | None = None) -> None:
+        self.seconds = seconds
+        self.path = Path(path) if path is not None else None
+        super().__init__(seconds, self.path)
+
+    def __str__(self) -> str:
+        what = f"{display_path(self.path)}: query" if self.path is not None else "query"
+        return f"{what} stopped after {self.seconds:g} s without an answer"
+
+
+class EndpointError(DiplographError):
+    """A SPARQL server did not answer, or refused a request; ``url`` is the address tried.
+
+    ``status`` is the HTTP status of a refusal (None when no answer came); ``challenge`` the
+    authentication scheme a ``401`` asked for (``"Digest"``, ``"Basic"``), if any. No password
+    given in a URL is kept: ``url`` and ``detail`` are stored without it.
+    """
+
+    exit_code = 2
+
+    def __init__(self, url: str, detail: str, *, status: int | None = None, challenge: str | None = None) -> None:
+        self.url = without_password(url)
+        self.detail = without_password(_one_line(detail))
+        self.status, self.challenge = status, challenge
+        super().__init__(self.url, self.detail)
 
     def __str__(self) -> str:
         return f"{self.url}: {self.detail}"
@@ -392,3 +464,33 @@ class ShapesError(InputError):
     def __str__(self) -> str:
         where = "shapes graph" if self.shape is None else f"shape {self.shape}"
         return f"{where}: {self.detail}"
+
+
+class TruncatedResultError(EndpointError):
+    """A server answered fewer rows (or triples) than the query has: ``received`` of ``total``
+    (None when the server only said it stopped at its limit). ``limit`` is the limit the server
+    announced (Virtuoso's ``X-SPARQL-MaxRows`` header), if it did."""
+
+    def __init__(self, url: str, received: int, total: int | None, limit: int | None = None, what: str = "rows") -> None:
+        self.received, self.total, self.limit, self.what = received, total, limit, what
+        of = f"{received:,} of the {total:,} {what}" if total is not None else f"{received:,} {what}, its limit"
+        said = f" (X-SPARQL-MaxRows: {limit})" if limit is not None else ""
+        super().__init__(url, f"the server cut the answer short: it sent {of}{said}; "
+                              "raise its result limit (Virtuoso: ResultSetMaxRows) or page the query with LIMIT and OFFSET")
+
+
+class CredentialsError(UsageError):
+    """Credentials for ``url`` that cannot be used: ``problem`` is ``"no-password"`` (a ``user``
+    without a password) or ``"netrc"`` (the ``.netrc`` file at ``path`` cannot be read:
+    ``detail``). Never holds a password."""
+
+    def __init__(self, problem: str, url: str, *, user: str | None = None, path: Path | str | None = None,
+                 detail: str = "") -> None:
+        self.problem, self.url, self.user = problem, without_password(url), user
+        self.path, self.detail = (Path(path) if path is not None else None), without_password(_one_line(detail))
+        super().__init__(problem, self.url, user)
+
+    def __str__(self) -> str:
+        if self.problem == "netrc":
+            return f"{display_path(self.path)}: cannot read it for the credentials of {self.url}: {self.detail}"
+        return f"{self.url}: no password for user {self.user!r}"

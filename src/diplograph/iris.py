@@ -29,6 +29,7 @@ from diplograph.terms import slug
 __all__ = [
     "BASES",
     "META_GRAPH",
+    "PUSH_GENID",
     "author",
     "base",
     "event",
@@ -40,6 +41,7 @@ __all__ = [
     "person",
     "place",
     "post",
+    "push_skolem_base",
     "reference_source",
     "relationship",
     "sentence",
@@ -199,6 +201,20 @@ def skolem_base(sha256: str, graph: str = "") -> str:
     """
     digest = hashlib.sha256(f"{graph}\n{sha256}".encode()).hexdigest()
     return str(ID[f".well-known/genid/{digest[:16]}/"])
+
+
+#: Where the skolem IRIs of the blank nodes ``push --method update`` sends start (read back as blank nodes).
+PUSH_GENID = str(ID[".well-known/genid/push/"])
+
+
+def push_skolem_base(graph: str) -> str:
+    """The IRI prefix of the blank nodes of named graph ``graph`` sent as IRIs by a SPARQL update push.
+
+    ``id/.well-known/genid/push/{first 16 hex of sha256(graph name)}/``; the rest of each IRI is a
+    token of the push and a number (:func:`diplograph.endpoint.skolemised`). Read back from a
+    server, these IRIs are blank nodes again (:func:`diplograph.store.remote.unskolemised`).
+    """
+    return f"{PUSH_GENID}{hashlib.sha256(graph.encode()).hexdigest()[:16]}/"
 
 
 # --- named graphs ------------------------------------------------------------------------

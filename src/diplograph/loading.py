@@ -13,12 +13,21 @@ one, the line.
   in-memory ``rdflib.Dataset``.
 - :func:`expand_paths` turns files and folders given on a command line into
   the list of graph files they mean.
+
+Nothing is fetched while parsing. A JSON-LD document whose ``@context`` (or ``@import``) names
+a document, remote or a local file, is refused (:class:`~diplograph.errors.UnsafeInputError`)
+unless the environment variable :data:`ALLOW_CONTEXTS_ENV` is ``1``; an RDF/XML document that
+declares XML entities is always refused (read with ``defusedxml`` first), since nested entities
+expand exponentially.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -28,12 +37,14 @@ from diplograph.errors import (
     EncodingError,
     ParseError,
     PathNotFoundError,
+    UnsafeInputError,
     UnsupportedFormatError,
 )
 from diplograph.files import NotUtf8, decode_utf8
 from diplograph.terms import bind_prefixes
 
 __all__ = [
+    "ALLOW_CONTEXTS_ENV",
     "DATASET_FORMATS",
     "FOLDER_SUFFIXES",
     "TRIPLE_FORMATS",
@@ -55,6 +66,8 @@ DATASET_FORMATS: dict[str, str] = {
     ".trig": "trig",
     ".nq": "nquads",
 }
+#: Set to ``1`` to let JSON-LD documents fetch the contexts they name (URLs and files).
+ALLOW_CONTEXTS_ENV = "DIPLOGRAPH_ALLOW_REMOTE_CONTEXTS"
 #: What a folder given to :func:`expand_paths` contributes.
 FOLDER_SUFFIXES: tuple[str, ...] = (".ttl", ".trig")
 
@@ -142,10 +155,10 @@ def _format_for(path: Path, formats: dict[str, str], *, other: dict[str, str], o
     )
 
 
-def _read_text(path: Path) -> str:
-    """Read ``path`` as UTF-8, naming the line of the first byte that is not."""
+def _read_text(path: Path, data: bytes | None = None) -> str:
+    """Read ``path`` (or its ``data``) as UTF-8, naming the line of the first byte that is not."""
     try:
-        return decode_utf8(path.read_bytes())  # a byte-order mark is legal but not Turtle: dropped
+        return decode_utf8(path.read_bytes() if data is None else data)  # a byte-order mark is legal but not Turtle: dropped
     except NotUtf8 as bad:
         raise EncodingError(
             path, bad.line, f"byte 0x{bad.byte:02x} at column {bad.column} is not UTF-8; save the file as UTF-8"
@@ -153,7 +166,12 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_into(target: Graph, path: Path, fmt: str) -> None:
-    text = _read_text(path)
+    data = path.read_bytes()
+    text = _read_text(path, data)
+    if fmt == "json-ld":
+        _check_json_ld(path, text)
+    elif fmt == "xml":
+        _check_xml(path, data)
     try:
         # publicID: relative IRIs resolve against the file, as rdflib does for paths.
         target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
@@ -162,6 +180,67 @@ def _parse_into(target: Graph, path: Path, fmt: str) -> None:
         if located is not None:
             raise ParseError(path, *located) from exc
         raise ParseError(path, _error_line(exc, text), _error_detail(exc, text)) from exc
+
+
+def _check_json_ld(path: Path, text: str) -> None:
+    """Parse ``text`` as JSON; refuse a context to fetch unless :data:`ALLOW_CONTEXTS_ENV` allows it."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(path, exc.lineno, f"bad JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise ParseError(path, None, "bad JSON: nested too deeply to read") from None
+    if os.environ.get(ALLOW_CONTEXTS_ENV) == "1":
+        return
+    for reference in _context_references(document):
+        raise UnsafeInputError(path, _line_of(text, reference), "json-ld-context", reference)
+
+
+def _context_references(document) -> Iterator[str]:
+    """Every document a JSON-LD document asks to fetch: a string (or strings) as ``@context`` or
+    ``@import``, at any depth (scoped contexts sit inside term definitions). No recursion: any depth."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    yield from (v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _line_of(text: str, value: str) -> int | None:
+    """The line where the JSON string ``value`` is first written in ``text``, if it can be found."""
+    for written in (json.dumps(value), json.dumps(value, ensure_ascii=False), f'"{value}"'):
+        at = text.find(written)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return None
+
+
+def _check_xml(path: Path, data: bytes) -> None:
+    """Refuse an XML document that declares entities (or refers to external ones), before rdflib expands them.
+
+    ``defusedxml``'s parser stops at the first declaration; a document that is not well-formed
+    XML is left for rdflib's parser, whose error names the line.
+    """
+    from xml.sax import SAXException
+    from xml.sax.handler import ContentHandler
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.sax import make_parser
+
+    parser = make_parser()  # forbids entity declarations and external references; a DOCTYPE alone is fine
+    parser.setContentHandler(ContentHandler())
+    try:
+        parser.parse(io.BytesIO(data))
+    except DefusedXmlException as exc:
+        name = getattr(exc, "name", None) or getattr(exc, "sysid", None) or "(external)"
+        raise UnsafeInputError(path, parser.getLineNumber(), "xml-entity", str(name)) from None
+    except SAXException:
+        return
 
 
 def _oxigraph_diagnosis(text: str, fmt: str) -> tuple[int | None, str] | None:

@@ -50,6 +50,7 @@ import difflib
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,11 @@ from diplograph.errors import (
     InputErrors,
     PathNotFoundError,
     QueryError,
+    QueryTimeoutError,
+    RefusedSparqlError,
 )
 from diplograph.files import NotUtf8, decode_utf8
+from diplograph.sparql_guard import SparqlText, inspect_query
 from diplograph.store import query_form, select
 from diplograph.terms import nt
 
@@ -76,6 +80,7 @@ __all__ = [
     "NamedQuery",
     "QueryResult",
     "find_query",
+    "guard_query",
     "list_queries",
     "load_query_file",
     "run_query",
@@ -83,6 +88,7 @@ __all__ = [
     "to_csv",
     "to_json",
     "to_tsv",
+    "unfinished_queries",
 ]
 
 #: Keys a query header may hold (``#+ key: value``); ``summary`` and ``returns`` are required.
@@ -259,21 +265,37 @@ class QueryResult:
         return [tuple(map(term_text, row)) for row in self.rows]
 
 
-def run_query(target, query: str | NamedQuery) -> QueryResult:
+def run_query(
+    target, query: str | NamedQuery, *, allow_service: bool = False, timeout: float | None = None
+) -> QueryResult:
     """Run a SELECT or ASK query on the project's dataset, or on an rdflib ``Graph`` or ``Dataset``.
 
     ``target`` is a :class:`~diplograph.dataset.ProjectDataset` (the query sees exactly its
     graphs) or an rdflib graph; a dataset created with ``default_union=True`` (as
     :func:`diplograph.store.new_dataset` does) answers patterns outside ``GRAPH`` from the union
     of its named graphs. ``query`` is query text or a :class:`NamedQuery` (then errors name its
-    file). Raises :class:`~diplograph.errors.QueryError` for a syntax error (with its line and
-    column), an unknown prefix, a CONSTRUCT or DESCRIBE query, or a failure while evaluating.
+    file). Every query of every command passes here, so here a federated query is refused
+    (:func:`guard_query`) unless ``allow_service``. Raises :class:`~diplograph.errors.QueryError`
+    for a syntax error (with its line and column), an unknown prefix, a CONSTRUCT or DESCRIBE
+    query, or a failure while evaluating; :class:`~diplograph.errors.RefusedSparqlError` for a
+    ``SERVICE``.
+
+    The engine works in a thread of its own while the calling thread waits, so that a signal
+    (Ctrl-C) reaches the caller at once even while Oxigraph evaluates (Python runs signal handlers
+    only in the main thread, and only between its own instructions). With ``timeout`` (seconds),
+    a query still running then is a :class:`~diplograph.errors.QueryTimeoutError`. No engine can
+    be told to stop: a query left behind (a timeout, an interrupt) runs on until it ends or the
+    process exits (:func:`unfinished_queries`; the command line exits at once).
     """
     path = query.path if isinstance(query, NamedQuery) else None
     text = query.text if isinstance(query, NamedQuery) else query
+    guard_query(text, path=path, allow_service=allow_service)
     dataset = getattr(target, "dataset", target)
     try:
-        columns, rows, boolean = select(dataset, text, getattr(target, "query_graphs", None))
+        columns, rows, boolean = _in_a_thread(
+            lambda: select(dataset, text, getattr(target, "query_graphs", None)), timeout, path)
+    except QueryTimeoutError:
+        raise
     except TypeError as exc:
         raise QueryError(f"{exc} queries are not supported here; use SELECT or ASK", path=path) from None
     except Exception as exc:  # parsers and engines raise many unrelated types
@@ -281,6 +303,74 @@ def run_query(target, query: str | NamedQuery) -> QueryResult:
     if boolean is not None:
         return QueryResult(columns=(), rows=(), boolean=boolean)
     return QueryResult(columns=columns, rows=tuple(rows))
+
+
+_WORKER = "diplograph-query"
+
+
+def _in_a_thread(evaluate, timeout: float | None, path: Path | None):
+    """``evaluate()`` in a daemon thread; its value or its exception, or QueryTimeoutError after ``timeout``."""
+    outcome: dict = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["value"] = evaluate()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name=_WORKER, daemon=True).start()
+    if not done.wait(timeout):  # a signal interrupts the wait: its exception leaves from here
+        raise QueryTimeoutError(timeout, path)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def unfinished_queries() -> int:
+    """How many queries :func:`run_query` stopped waiting for (a timeout, an interrupt) are still running."""
+    return sum(1 for t in threading.enumerate() if t.name == _WORKER and t.is_alive())
+
+
+def guard_query(text: str, *, path: Path | str | None = None, allow_service: bool = False) -> None:
+    """Refuse a query whose engine would fetch a URL itself (``SERVICE``), unless ``allow_service``.
+
+    Every store's engine runs ``SERVICE`` by sending a request (Oxigraph, rdflib, and a SPARQL
+    server on its side), so the query is checked before any store sees it, on a parse of the text
+    (:mod:`diplograph.sparql_guard`): a :class:`~diplograph.errors.RefusedSparqlError` naming the
+    target. Text rdflib's grammar cannot read cannot be checked, and is refused too
+    (``feature="unchecked"``), or reported as the syntax error it is.
+    """
+    if allow_service:
+        return
+    found = _inspected(text, Path(path) if path is not None else None)
+    if found.services:
+        raise RefusedSparqlError("SERVICE", found.services[0], path=path)
+
+
+def _inspected(text: str, path: Path | None) -> SparqlText:
+    """The guard's parse of ``text``; what it cannot parse is a located syntax error, or refused."""
+    try:
+        return inspect_query(text)
+    except QueryError as unread:
+        if not _may_say_service(text):  # Oxigraph may parse it: it cannot run a SERVICE here
+            try:
+                query_form(text)
+            except SyntaxError as exc:
+                raise _query_error(exc, text, path) from None  # Oxigraph's words: the tokens it expected
+        raise RefusedSparqlError("unchecked", unread.detail, path=path) from None
+
+
+def _may_say_service(text: str) -> bool:
+    """Whether Oxigraph could read a ``SERVICE`` in ``text``: the word in any case (``ſ`` too), or a ``\\u`` escape.
+
+    Not the guard (that is the parse): only what decides whether text the guard's grammar rejects
+    may be handed to Oxigraph for its diagnosis, since Oxigraph evaluates what it parses, and on
+    an empty store the only thing that can do anything is a SERVICE.
+    """
+    return re.search(r"(?i)service|\\[uU]", text) is not None
 
 
 # --- writers -------------------------------------------------------------------
@@ -414,14 +504,46 @@ def _parse_severity(path: Path, fields: dict[str, tuple[str, int]]) -> str | Non
 
 
 def _projected_variables(text: str, path: Path) -> tuple[str, ...] | None:
-    """Parse ``text`` (no predeclared prefixes); its projected variables, None for ASK."""
+    """Parse ``text`` (no predeclared prefixes); its projected variables, None for ASK.
+
+    Nothing is run: Oxigraph evaluates what it parses (even on an empty store a ``SERVICE`` is
+    called), so it only sees text the guard's parse found no ``SERVICE`` in; the projection of a
+    federated query comes from rdflib's algebra. (``query --list`` reads every file this way.)
+    """
     try:
-        form, variables = query_form(text)
-    except SyntaxError as exc:
-        raise _query_error(exc, text, path) from None
+        found = inspect_query(text)
+    except QueryError:
+        if _may_say_service(text):
+            _inspected(text, path)  # raises the syntax error, or the refusal: nothing else is safe
+        found = None  # Oxigraph reads what rdflib does not (it cannot be run unchecked anyway)
+    if found is not None and found.services:
+        form, variables = _rdflib_projection(text, path)
+    else:
+        try:
+            form, variables = query_form(text)
+        except SyntaxError as exc:
+            raise _query_error(exc, text, path) from None
     if form == "CONSTRUCT":
         raise QueryError("CONSTRUCT and DESCRIBE queries are not named queries; use SELECT or ASK", path=path, line=1)
     return variables
+
+
+def _rdflib_projection(text: str, path: Path) -> tuple[str, tuple[str, ...] | None]:
+    """The form and projected variables of a query as rdflib's algebra has them (``SELECT *``: sorted, as Oxigraph)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+        algebra = translateQuery(tree).algebra
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for unknown prefixes
+        raise _query_error(exc, text, path) from None
+    if algebra.name == "AskQuery":
+        return "ASK", None
+    if algebra.name != "SelectQuery":
+        return "CONSTRUCT", None
+    names = tuple(str(v) for v in algebra.get("PV", ()))
+    return "SELECT", names if tree[1].get("projection") else tuple(sorted(names))
 
 
 def _vars(names: Sequence[str]) -> str:

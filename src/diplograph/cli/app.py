@@ -8,6 +8,7 @@ Exit codes:
      or arguments that make no sense; one ``error: …`` line per problem
 - 3  internal error: a bug in diplograph, not in your data. One
      ``internal error: …`` line; set ``DIPLOGRAPH_DEBUG=1`` to get the traceback.
+- 130 interrupted (Ctrl-C): one ``interrupted`` line.
 
 Library errors (:mod:`diplograph.errors`) carry their own exit code; this
 module only prints them.
@@ -18,7 +19,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 
 import typer
 from rdflib import BNode, Literal, URIRef
@@ -35,6 +38,7 @@ from diplograph.terms import shorten
 __all__ = ["app", "main", "console", "count_table", "plural", "result_line", "results_table", "term", "one_line"]
 
 INTERNAL_ERROR_EXIT = 3
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report it
 DEBUG_ENV = "DIPLOGRAPH_DEBUG"
 
 app = typer.Typer(
@@ -70,12 +74,23 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``diplograph`` script: run the CLI and map errors to exit codes."""
     _route_library_warnings()
     _register_commands()
+    interrupt = _Interrupt()
+    with interrupt:
+        code = _run(argv, interrupt)
+    _exit(code)
+
+
+def _run(argv: list[str] | None, interrupt: _Interrupt) -> int:
     try:
         app(args=argv, prog_name="diplograph")
+    except SystemExit as done:  # typer ends every run with one (Ctrl-C: exit 130, no message)
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KeyboardInterrupt:  # before typer took over, or while it was wording an error
+        code = INTERRUPTED_EXIT
     except DiplographError as err:
         for problem in problems(err):
             typer.echo(f"error: {problem}", err=True)
-        sys.exit(err.exit_code)
+        return err.exit_code
     except Exception as err:  # a bug, not bad data: say so in one line
         if os.environ.get(DEBUG_ENV):
             raise
@@ -83,7 +98,48 @@ def main(argv: list[str] | None = None) -> None:
             f"internal error: {type(err).__name__}: {one_line(str(err))} (set {DEBUG_ENV}=1 for the traceback)",
             err=True,
         )
-        sys.exit(INTERNAL_ERROR_EXIT)
+        return INTERNAL_ERROR_EXIT
+    else:
+        code = 0
+    if interrupt.seen and code == INTERRUPTED_EXIT:
+        typer.echo("interrupted (Ctrl-C): stopped", err=True)
+    return code
+
+
+class _Interrupt:
+    """While active, Ctrl-C raises KeyboardInterrupt as usual and is remembered, so that the exit it
+    leads to (typer turns it into exit 130 and says nothing) is worded in one line.
+
+    A command that handles Ctrl-C itself (``serve`` stops and exits 0) is left to do so.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> _Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _exit(code: int) -> None:
+    """Exit with ``code``; at once when a query is still running (a timeout, Ctrl-C): no engine can stop one."""
+    from diplograph.queries import unfinished_queries
+
+    if unfinished_queries():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 # --- presentation helpers ------------------------------------------------------

@@ -16,7 +16,8 @@ inferred triples; :func:`diplograph.dataset.assemble` fills one. Four stores can
     between commands. Only one process may open it for writing at a time (a RocksDB lock).
 ``sparql``
     Any SPARQL 1.1 server (``StoreSpec(kind="sparql", endpoint=URL)``): queries go over the
-    SPARQL 1.1 Protocol; nothing is uploaded implicitly. The server's default graph must be the
+    SPARQL 1.1 Protocol (:mod:`diplograph.endpoint`: form-encoded, with credentials, answers
+    checked for truncation); nothing is uploaded implicitly. The server's default graph must be the
     union of its named graphs (``oxigraph serve --union-default-graph``, as ``diplograph serve``
     starts it; Virtuoso and GraphDB do this by default).
 
@@ -217,7 +218,8 @@ def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Grap
 
     This is the graph to give pyshacl and owlrl. Literals typed ``xsd:string`` are written as
     plain literals (:func:`diplograph.terms.plain`). On a ``sparql`` dataset each graph is
-    fetched with one ``CONSTRUCT``. Raises :class:`~diplograph.errors.UsageError` for a name not
+    fetched whole (:meth:`Endpoint.graph <diplograph.endpoint.Endpoint.graph>`: a ``CONSTRUCT``
+    checked against the graph's ``COUNT``, read in pages when the server cut it). Raises :class:`~diplograph.errors.UsageError` for a name not
     in the dataset.
     """
     result = bind_prefixes(Graph())

@@ -1,30 +1,38 @@
-"""A remote SPARQL 1.1 server as an rdflib store: every request through :class:`~diplograph.endpoint.Endpoint`."""
+"""A remote SPARQL 1.1 server as an rdflib store: every request through :class:`~diplograph.endpoint.Endpoint`.
+
+What is read from a server is what :class:`~diplograph.endpoint.Endpoint` checks: SELECT answers
+a server cut short raise :class:`~diplograph.errors.TruncatedResultError`, graphs are fetched
+whole (in pages when the server cuts them). The skolem IRIs ``push --method update`` sends for
+blank nodes (under :data:`~diplograph.iris.PUSH_GENID`) are read back as blank nodes, so a graph
+pushed either way reads the same.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from io import BytesIO
-from urllib.parse import urlencode
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Node
 
 from diplograph.endpoint import Endpoint
 from diplograph.errors import EndpointError
+from diplograph.iris import PUSH_GENID
 from diplograph.terms import plain
 
-__all__ = ["EndpointStore", "remote_triples"]
+__all__ = ["EndpointStore", "remote_triples", "unskolemised"]
 
 
 class EndpointStore(SPARQLUpdateStore):
     """rdflib's SPARQL store, with every request sent through :class:`~diplograph.endpoint.Endpoint`.
 
-    So requests have a timeout and failures are :class:`EndpointError`\\ s
-    naming the URL (rdflib's own connector has no timeout and turns a failed
-    GET into "You did something wrong…"). Named graphs need no creating, so
-    ``dataset.graph(name)`` sends nothing; ``remove_graph`` sends ``DROP SILENT GRAPH``.
+    So requests have a timeout, carry the endpoint's credentials, are form-encoded (which every
+    server takes), and failures are :class:`EndpointError`\\ s naming the URL (rdflib's own
+    connector has no timeout and turns a failed GET into "You did something wrong…"). SELECT
+    answers are checked to be complete (:meth:`Endpoint.check_complete`). Named graphs need no
+    creating, so ``dataset.graph(name)`` sends nothing; ``remove_graph`` sends ``DROP SILENT GRAPH``.
     """
 
     def __init__(self, endpoint: Endpoint) -> None:
@@ -33,18 +41,21 @@ class EndpointStore(SPARQLUpdateStore):
 
     def _query(self, query: str, default_graph: str | None = None, named_graph: str | None = None) -> Result:
         self._queries += 1
-        url = self.endpoint.query
-        if isinstance(default_graph, str):  # rdflib passes a graph IRI here, or nothing for the union
-            sep = "&" if "?" in url else "?"
-            url = f"{url}{sep}{urlencode({'default-graph-uri': str(default_graph)})}"
+        # rdflib passes a graph IRI as default_graph, or nothing for the union
+        graph = str(default_graph) if isinstance(default_graph, str) else None
         accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-        body, media_type = self.endpoint.exchange(
-            url, data=query.encode("utf-8"), headers={"Content-Type": "application/sparql-query", "Accept": accept}
-        )
+        answer = self.endpoint.ask(query, accept, default_graph=graph)
         try:
-            return Result.parse(BytesIO(body), content_type=media_type or None)
+            result = Result.parse(BytesIO(answer.body), content_type=answer.media_type or None)
         except Exception as exc:  # a proxy's HTML error page, a truncated answer
-            raise EndpointError(url, f"answered {media_type or 'something'} that is not a SPARQL result ({type(exc).__name__})") from None
+            raise EndpointError(
+                self.endpoint.query,
+                f"answered {answer.media_type or 'something'} that is not a SPARQL result ({type(exc).__name__})",
+            ) from None
+        if result.type == "SELECT":
+            self.endpoint.check_complete(query, len(result), answer.limit)
+            result.bindings = [{k: unskolemised(v) for k, v in row.items()} for row in result.bindings]
+        return result
 
     def _update(self, update: str) -> None:
         self._updates += 1
@@ -58,14 +69,16 @@ class EndpointStore(SPARQLUpdateStore):
         self.endpoint.run_update(f"DROP SILENT GRAPH <{name}>")
 
 
+def unskolemised(node: Node) -> Node:
+    """A skolem IRI minted by a SPARQL update push (under :data:`~diplograph.iris.PUSH_GENID`) as the
+    blank node it stands for (the same IRI, the same blank node); any other term as it is."""
+    if isinstance(node, URIRef) and node.startswith(PUSH_GENID):
+        return BNode("genid" + node[len(PUSH_GENID):].replace("/", ""))
+    return node
+
+
 def remote_triples(endpoint: Endpoint, name: URIRef | None) -> Iterable[tuple[Node, Node, Node]]:
-    where = f"GRAPH <{name}> {{ ?s ?p ?o }}" if name is not None else "GRAPH ?g { ?s ?p ?o }"
-    data = endpoint.construct_ntriples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
-    graph = Graph()
-    try:
-        graph.parse(data=data.decode("utf-8"), format="nt")
-    except Exception as exc:  # a server answering something else than N-Triples
-        raise EndpointError(endpoint.query, f"CONSTRUCT answer is not N-Triples ({exc.__class__.__name__})") from None
-    return ((s, p, plain(o)) for s, p, o in graph)
-
-
+    """Every triple of named graph ``name`` (None: of every named graph) on the server, complete
+    (:meth:`Endpoint.graph`), literals plain (:func:`diplograph.terms.plain`), skolem IRIs of
+    pushed blank nodes as blank nodes."""
+    return ((unskolemised(s), p, plain(unskolemised(o))) for s, p, o in endpoint.graph(name))

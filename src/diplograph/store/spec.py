@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from diplograph.endpoint import DEFAULT_TIMEOUT, Endpoint
@@ -20,7 +20,9 @@ DEFAULT_STORE = "memory"
 @dataclass(frozen=True)
 class StoreSpec:
     """Which store to use and where it is: ``kind`` (one of :data:`ALL_STORES`), ``db`` for
-    ``oxigraph``, ``endpoint`` (and optionally ``update_endpoint``, ``gsp_endpoint``) for ``sparql``.
+    ``oxigraph``, ``endpoint`` (and optionally ``update_endpoint``, ``gsp_endpoint``, and the
+    ``user`` and ``password`` to authenticate with; see :meth:`Credentials.find
+    <diplograph.endpoint.Credentials.find>` for where else they come from) for ``sparql``.
 
     Build one with :func:`store_spec`, which checks the combination.
     ``str(spec)`` is the kind, so code that prints or compares the store name keeps working.
@@ -32,6 +34,8 @@ class StoreSpec:
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
         return self.kind
@@ -45,7 +49,8 @@ class StoreSpec:
         """The :class:`~diplograph.endpoint.Endpoint` of a ``sparql`` spec."""
         if self.endpoint is None:
             raise StoreChoiceError("needs-location", "sparql", "endpoint")
-        return Endpoint.from_url(self.endpoint, update=self.update_endpoint, gsp=self.gsp_endpoint, timeout=self.timeout)
+        return Endpoint.from_url(self.endpoint, update=self.update_endpoint, gsp=self.gsp_endpoint, timeout=self.timeout,
+                                 user=self.user, password=self.password)
 
 
 def store_spec(
@@ -56,13 +61,16 @@ def store_spec(
     update_endpoint: str | None = None,
     gsp_endpoint: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    user: str | None = None,
+    password: str | None = None,
 ) -> StoreSpec:
     """Check and combine a store kind, a database folder and an endpoint URL into a :class:`StoreSpec`.
 
     ``store=None`` means: ``oxigraph`` if ``db`` is given, ``sparql`` if ``endpoint`` is, else
     ``memory``. Raises :class:`~diplograph.errors.StoreChoiceError` for an unknown kind,
     ``oxigraph`` without ``db``, ``sparql`` without ``endpoint``, or a location given to a store
-    that does not take it.
+    that does not take it. ``user`` and ``password`` are kept only for ``sparql`` (they may come
+    from the environment, set for another command).
     """
     if isinstance(store, StoreSpec):
         return store
@@ -85,4 +93,6 @@ def store_spec(
         update_endpoint=update_endpoint,
         gsp_endpoint=gsp_endpoint,
         timeout=timeout,
+        user=user if store == "sparql" else None,
+        password=password if store == "sparql" else None,
     )

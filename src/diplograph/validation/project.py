@@ -52,11 +52,13 @@ UNDECLARED_TERM_RULE = URIRef("https://w3id.org/diplograph/ns#DeclaredTermRule")
 
 
 def validate_dataset(
-    project: Project, assembled: ProjectDataset, *, checks: bool = True, engine: str = "reference"
+    project: Project, assembled: ProjectDataset, *, checks: bool = True, engine: str = "reference",
+    allow_service: bool = False,
 ) -> ValidationReport:
     """Validate the sources and reference graphs of ``assembled`` (see the module docstring).
 
-    ``checks`` runs the cross-entity checks too (the build job runs them as a stage of its own).
+    ``checks`` runs the cross-entity checks too (the build job runs them as a stage of its own); a
+    check with ``SERVICE`` is refused unless ``allow_service`` (:func:`diplograph.queries.run_query`).
     ``engine`` is ``"reference"`` (pyshacl) or ``"fast"``; an unknown one is an
     :class:`~diplograph.errors.UnknownEngineError`.
     """
@@ -74,7 +76,7 @@ def validate_dataset(
     located = _locate(report.results, assembled, [*data_names, graph_iri("ontology")])
     extra = _locate(undeclared, assembled, data_names)
     if checks:
-        extra += _locate(check_results(assembled, project), assembled, data_names)
+        extra += _locate(check_results(assembled, project, allow_service=allow_service), assembled, data_names)
     report = dataclasses.replace(
         report,
         conforms=report.conforms and not any(r.severity == "Violation" for r in extra),
@@ -86,15 +88,16 @@ def validate_dataset(
 
 
 def validate_project(
-    project: Project, files: Sequence[Path | str] | None = None, *, store=DEFAULT_STORE, engine: str = "reference"
+    project: Project, files: Sequence[Path | str] | None = None, *, store=DEFAULT_STORE, engine: str = "reference",
+    allow_service: bool = False,
 ) -> ValidationReport:
     """Assemble ``project``'s dataset (``files``: the source graphs, default ``graphs/*.ttl``) and validate it."""
     from diplograph.dataset import assemble
 
-    return validate_dataset(project, assemble(project, files, store=store), engine=engine)
+    return validate_dataset(project, assemble(project, files, store=store), engine=engine, allow_service=allow_service)
 
 
-def check_results(target, project: Project) -> tuple[ValidationResult, ...]:
+def check_results(target, project: Project, *, allow_service: bool = False) -> tuple[ValidationResult, ...]:
     """Run every check in ``queries/checks/`` on ``target`` (a dataset): each row is a problem.
 
     The first column names the focus node; the check's severity (``violation`` or ``warning``)
@@ -106,7 +109,7 @@ def check_results(target, project: Project) -> tuple[ValidationResult, ...]:
         return ()
     results = []
     for check in (q for q in list_queries(project.queries_dir) if q.is_check):
-        answer = run_query(target, check)
+        answer = run_query(target, check, allow_service=allow_service)
         for row in answer.rows:
             cells = ", ".join(f"{c}={v}" for c, v in zip(answer.columns, row, strict=True) if v is not None)
             results.append(

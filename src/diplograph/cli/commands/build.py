@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, results_table
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
+from diplograph.cli.options import (
+    ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
+)
 from diplograph.errors import display_path
 from diplograph.project import Project
 
@@ -20,7 +22,10 @@ def build(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
     engine: str = ENGINE_OPTION,
+    allow_service: bool = ALLOW_SERVICE_OPTION,
 ) -> None:
     """Load every graph, validate, infer, run every named query, and write out/.
 
@@ -34,7 +39,7 @@ def build(
     from diplograph.build import build as run_build
 
     check_engine(engine)
-    spec = open_store(store, db, endpoint)
+    spec = open_store(store, db, endpoint, user, password)
     out_console = console()
     try:
         with out_console.status("building…") as status:
@@ -42,7 +47,8 @@ def build(
             def progress(stage: str) -> None:
                 status.update(f"{stage} ({STAGES.index(stage) + 1}/{len(STAGES)})…")
 
-            report = run_build(Project.find(), out, store=spec, progress=progress, engine=engine)
+            report = run_build(Project.find(), out, store=spec, progress=progress, engine=engine,
+                               allow_service=allow_service)
     except NonConformingError as err:
         out_console.print(results_table([r for r in err.report.results if r.severity == "Violation"]))
         typer.echo(

@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, term
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
+from diplograph.cli.options import (
+    DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
+)
 from diplograph.errors import display_path
 from diplograph.project import Project
 
@@ -23,6 +25,8 @@ def infer(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
     engine: str = ENGINE_OPTION,
 ) -> None:
     """Run OWL-RL reasoning on the ontology, reference and source graphs, and count what it adds.
@@ -39,7 +43,7 @@ def infer(
     from diplograph.store import add_graph, new_dataset
 
     check_engine(engine)
-    assembled = assemble(Project.find(), store=open_store(store, db, endpoint))
+    assembled = assemble(Project.find(), store=open_store(store, db, endpoint, user, password))
     result = add_inferred(assembled, engine, reuse=False)
     table = Table(title="OWL-RL inference", title_justify="left")
     table.add_column("what")

@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, plural, term
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import (
+    ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, open_store,
+)
 from diplograph.errors import QueryError, UsageError, display_path
 from diplograph.project import Project
 
@@ -24,19 +26,30 @@ def query(
     sparql: Optional[str] = typer.Option(None, "--sparql", help="SPARQL text to run instead of a named query.", show_default=False),
     fmt: str = typer.Option("table", "--format", "-f", help=f"Output format: {', '.join(FORMATS)} (json: SPARQL 1.1 results JSON)."),
     infer: bool = typer.Option(False, "--infer", help="Include OWL-RL inferred triples (graph/inferred); slower."),
-    list_: bool = typer.Option(False, "--list", help="List the named queries with their summaries and exit."),
+    list_: bool = typer.Option(False, "--list", help="List the named queries with their summaries and exit (nothing is run)."),
+    allow_service: bool = ALLOW_SERVICE_OPTION,
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", min=0.001, metavar="SECONDS",
+        help="Stop the query if it has no answer after this many seconds (exit 2). Default: no limit; Ctrl-C stops it.",
+        show_default=False,
+    ),
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Ask the graph a question in SPARQL.
 
     Queries see the union of all named graphs (ontology, reference, sources;
-    with --infer also the inferred triples). Exit status: 0 ok, 2 unknown
-    query name, SPARQL syntax error or unreadable query file.
+    with --infer also the inferred triples). A federated query (SERVICE) is
+    refused unless --allow-service. Exit status: 0 ok, 2 unknown query name,
+    SPARQL syntax error, refused query, unreadable query file or --timeout
+    reached, 130 interrupted (Ctrl-C).
     """
     from diplograph.queries import (
         find_query,
+        guard_query,
         list_queries,
         run_query,
         to_csv,
@@ -54,10 +67,12 @@ def query(
         raise UsageError("give a query name or file, or --sparql TEXT (not both); see --list")
     try:
         target = sparql if sparql is not None else find_query(name, project.queries_dir)
+        text, path = (target, None) if isinstance(target, str) else (target.text, target.path)
+        guard_query(text, path=path, allow_service=allow_service)  # before the dataset is loaded
         from diplograph.dataset import assemble
 
-        assembled = assemble(project, store=open_store(store, db, endpoint), infer=infer)
-        result = run_query(assembled, target)
+        assembled = assemble(project, store=open_store(store, db, endpoint, user, password), infer=infer)
+        result = run_query(assembled, target, allow_service=allow_service, timeout=timeout)
     except QueryError as err:
         typer.echo(f"error: {_located(err)}", err=True)
         raise typer.Exit(err.exit_code)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, count_table, term
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, open_store
 from diplograph.project import Project
 
 
@@ -19,6 +19,8 @@ def stats(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Count instances per class and triples per named graph, and rank entities by connections.
 
@@ -29,7 +31,7 @@ def stats(
     from diplograph.dataset import assemble
     from diplograph.stats import stats as compute
 
-    result = compute(assemble(Project.find(), store=open_store(store, db, endpoint)), top=top)
+    result = compute(assemble(Project.find(), store=open_store(store, db, endpoint, user, password)), top=top)
     out = console()
     out.print(count_table("Triples per named graph", "graph", ((term(g), n) for g, n in result.graph_counts)))
     out.print(count_table("Instances per class", "class", ((term(c), n) for c, n in result.class_counts), "instances"))

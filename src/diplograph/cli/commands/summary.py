@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from diplograph.cli.app import app, console, count_table, plural
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 from diplograph.terms import shorten
@@ -20,6 +20,8 @@ def summary(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Load the ontology and every graph, and count what they hold.
 
@@ -29,7 +31,7 @@ def summary(
     from diplograph.dataset import assemble
     from diplograph.summary import summarise
 
-    result = summarise(assemble(Project.find(), store=open_store(store, db, endpoint)))
+    result = summarise(assemble(Project.find(), store=open_store(store, db, endpoint, user, password)))
     out = console()
     graphs = Table(title="Named graphs", title_justify="left")
     graphs.add_column("graph")

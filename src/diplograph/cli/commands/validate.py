@@ -9,7 +9,9 @@ from typing import Optional
 import typer
 
 from diplograph.cli.app import app, console, plural, result_line, results_table
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, STORE_OPTION, check_engine, open_store
+from diplograph.cli.options import (
+    ALLOW_SERVICE_OPTION, DB_OPTION, ENDPOINT_OPTION, ENGINE_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, check_engine, open_store,
+)
 from diplograph.errors import UsageError
 from diplograph.project import Project
 
@@ -33,7 +35,10 @@ def validate(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
     engine: str = ENGINE_OPTION,
+    allow_service: bool = ALLOW_SERVICE_OPTION,
 ) -> None:
     """Check graphs against the project's SHACL shapes (ontology/shapes/*.ttl).
 
@@ -49,7 +54,7 @@ def validate(
     if output not in ("auto", "table", "lines"):
         raise UsageError(f"--format must be 'table' or 'lines', not {output!r}")
     check_engine(engine)
-    spec = open_store(store, db, endpoint)
+    spec = open_store(store, db, endpoint, user, password)
     report = validate_project(Project.find(), files or None, store=spec, engine=engine)
     shown = [r for r in report.results if info or r.severity != "Info"]
     if output == "table" or (output == "auto" and sys.stdout.isatty()):

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from diplograph.cli.app import app
-from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, STORE_OPTION, open_store
+from diplograph.cli.options import DB_OPTION, ENDPOINT_OPTION, PASSWORD_OPTION, STORE_OPTION, USER_OPTION, open_store
 from diplograph.errors import display_path
 from diplograph.project import Project
 
@@ -31,6 +31,8 @@ def viz(
     store: Optional[str] = STORE_OPTION,
     db: Optional[Path] = DB_OPTION,
     endpoint: Optional[str] = ENDPOINT_OPTION,
+    user: Optional[str] = USER_OPTION,
+    password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Write the network of states, people, organisations, events and the relationship as HTML.
 
@@ -46,6 +48,6 @@ def viz(
         parse_until(until)  # a bad date fails before anything is loaded
     project = Project.find()
     target = output if output is not None else project.out_dir / "network.html"
-    assembled = assemble(project, store=open_store(store, db, endpoint))
+    assembled = assemble(project, store=open_store(store, db, endpoint, user, password))
     path = write_network_html(assembled, target, focus=focus, until=until, radius=radius)
     typer.echo(f"wrote {display_path(path)}")
