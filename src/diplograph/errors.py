@@ -20,6 +20,7 @@ hierarchy::
     │   ├── GraphNameClashError    two files would fill one named graph
     │   ├── StoreLocationError     a database folder that is not an Oxigraph store, or is in use
     │   └── ShapesError            a shapes graph SHACL says a processor must refuse; ``shape``, ``detail``
+    │       └── ShapesNotSupportedError  shapes using a SHACL feature the engine does not implement
     ├── UsageError             exit 2: arguments that make no sense together
     │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
     │   ├── OutputExistsError      a file that would be overwritten without leave
@@ -72,6 +73,7 @@ __all__ = [
     "QueryTimeoutError",
     "RefusedSparqlError",
     "ShapesError",
+    "ShapesNotSupportedError",
     "StoreChoiceError",
     "StoreLocationError",
     "TruncatedResultError",
@@ -464,6 +466,11 @@ class ShapesError(InputError):
     def __str__(self) -> str:
         where = "shapes graph" if self.shape is None else f"shape {self.shape}"
         return f"{where}: {self.detail}"
+
+
+class ShapesNotSupportedError(ShapesError):
+    """Shapes that are valid SHACL but use a feature the validation engine does not implement
+    (pyshacl and ``$shapesGraph``): not the shapes' fault, but they cannot be checked."""
 
 
 class TruncatedResultError(EndpointError):

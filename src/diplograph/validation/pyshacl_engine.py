@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pyshacl
-from pyshacl.errors import ConstraintLoadError, ShapeLoadError
+from pyshacl.errors import ConstraintLoadError, ShapeLoadError, ValidationFailure
 from rdflib import Graph
 from rdflib.term import Node
 
-from diplograph.errors import ShapesError
+from diplograph.errors import ShapesError, ShapesNotSupportedError
 from diplograph.namespaces import SH
 from diplograph.store import WorkingStore
 from diplograph.validation.report import (
@@ -48,6 +48,10 @@ class PyshaclValidator:
             )
         except (ShapeLoadError, ConstraintLoadError) as exc:
             raise ShapesError(None, exc.message) from exc
+        except NotImplementedError as exc:  # e.g. $shapesGraph in a SPARQL constraint
+            raise ShapesNotSupportedError(None, f"pyshacl does not implement this: {exc}") from exc
+        if isinstance(report, ValidationFailure):  # SHACL's "failure": pyshacl returns it, not raises
+            raise ShapesError(None, report.message)
         result = report_from_graph(report, shapes, self.policy)
         result.seconds["pyshacl"] = time.perf_counter() - started
         return result

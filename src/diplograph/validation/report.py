@@ -159,11 +159,11 @@ def count_shapes(shapes: Graph) -> int:
 
 
 
-def report_graph(report: ValidationReport, shapes: Graph | None = None) -> Graph:
+def report_graph(report: ValidationReport, *sources: Graph) -> Graph:
     """A ``sh:ValidationReport`` graph for the results (as pyshacl writes one), stating the policy.
 
-    A blank-node result path is copied from ``shapes`` with its structure, so the graph says which
-    path it is on its own.
+    A blank-node result path is copied with its structure from the first of ``sources`` (the
+    shapes graph, a report of pyshacl's) that describes it, so the graph says which path it is.
     """
     g = Graph()
     g.bind("sh", SH)
@@ -176,8 +176,10 @@ def report_graph(report: ValidationReport, shapes: Graph | None = None) -> Graph
         g.add((node, SH.focusNode, r.focus_node))
         if r.path is not None:
             g.add((node, SH.resultPath, r.path))
-            if isinstance(r.path, BNode) and shapes is not None:
-                _copy_description(shapes, r.path, g)
+            if isinstance(r.path, BNode):
+                source = next((s for s in sources if (r.path, None, None) in s), None)
+                if source is not None:
+                    _copy_description(source, r.path, g)
         if r.value is not None:
             g.add((node, SH.value, r.value))
         g.add((node, SH.resultMessage, Literal(r.message)))

@@ -8,9 +8,7 @@ projects ``*``), or ``AS`` to bind a pre-bound variable, a *failure*: the shapes
 (:class:`~diplograph.errors.ShapesError`). Those checks are made on rdflib's SPARQL 1.1 parse of
 the text, not on its characters.
 
-:func:`read_query` returns a :class:`ShaclQuery`; :meth:`ShaclQuery.bound` writes the text with
-pre-bound variables replaced by constants (token by token: ``bound($this)`` becomes ``true``, a
-projected ``$this`` becomes ``(<iri> AS ?this)``), and :attr:`ShaclQuery.joinable` says when
+:func:`read_query` returns a :class:`ShaclQuery`, whose :attr:`ShaclQuery.joinable` says when
 one query joined with the focus nodes gives the same rows as one query per focus node (``$this``
 bound by a triple pattern of the top-level group, no sub-select, aggregate or slice, every other
 group that filters on ``$this`` binding it itself).
@@ -22,26 +20,21 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.namespace import OWL, XSD
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from diplograph.errors import ShapesError
 from diplograph.namespaces import SH
-from diplograph.terms import sparql
 
-__all__ = ["ShaclQuery", "Unbindable", "path_text", "prefixes_of", "read_query"]
+__all__ = ["ShaclQuery", "prefixes_of", "read_query"]
 
 #: Variables every SHACL-SPARQL query may have pre-bound.
 PREBOUND = frozenset(("this", "shapesGraph", "currentShape"))
 # A sub-select need not project these (the specification makes them optional).
 _OPTIONAL_IN_SUBSELECT = frozenset(("shapesGraph", "currentShape"))
-
-
-class Unbindable(Exception):
-    """A value that cannot be written into query text (a blank node): the shape is handed over."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +59,6 @@ class ShaclQuery:
 
     def prologue(self) -> str:
         return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(self.prefixes.items()))
-
-    def bound(self, values: Mapping[str, Node | str]) -> str:
-        """The text with each variable of ``values`` replaced: a term by its constant, a str as
-        written (``$PATH``'s path). A blank node raises :class:`Unbindable`."""
-        return _substituted(self.text, values)
 
 
 def read_query(shapes: Graph, node: Node, key: URIRef, prebound: frozenset[str] = PREBOUND) -> ShaclQuery:
@@ -127,6 +115,11 @@ def _short(iri: URIRef) -> str:
 # --- the parse tree ---------------------------------------------------------------------------
 
 
+def _get(tree: CompValue, key: str):
+    """``tree[key]``, None when absent (``CompValue.get`` answers the key itself for a missing key)."""
+    return tree[key] if key in tree else None
+
+
 def _walk(node) -> Iterator:
     """Every value in a parse tree, depth first."""
     todo = [node]
@@ -154,7 +147,7 @@ def _refuse_unprebindable(node: Node, query: CompValue, prebound: frozenset[str]
                        ("ServiceGraphPattern", "SERVICE")):
         if _named(query, name):
             raise ShapesError(node, f"a SHACL-SPARQL query must not use {what}")
-    if query.get("valuesClause") is not None:
+    if _get(query, "valuesClause") is not None:
         raise ShapesError(node, "a SHACL-SPARQL query must not use VALUES")
     for sub in _named(query.where, "SubSelect"):
         projected = _projection(sub)
@@ -165,17 +158,17 @@ def _refuse_unprebindable(node: Node, query: CompValue, prebound: frozenset[str]
         if missing:
             raise ShapesError(node, f"a sub-select must project the pre-bound ${', $'.join(missing)}")
     for bound in (*_named(query, "Bind"), *(v for v in _named(query, "vars") if "evar" in v)):
-        var = str(bound.get("var") or bound.get("evar"))
+        var = str(_get(bound, "var") or _get(bound, "evar"))
         if var in prebound:
             raise ShapesError(node, f"a SHACL-SPARQL query must not bind the pre-bound ${var} with AS")
 
 
 def _projection(select: CompValue) -> tuple[str, ...] | None:
     """The variables a SELECT (or sub-select) projects; None for ``SELECT *``."""
-    items = select.get("projection")
+    items = _get(select, "projection")
     if not items:
         return None
-    return tuple(str(item.get("var") or item.get("evar")) for item in items)
+    return tuple(str(_get(item, "var") or _get(item, "evar")) for item in items)
 
 
 def _mentions_this(tree) -> bool:
@@ -184,7 +177,7 @@ def _mentions_this(tree) -> bool:
 
 def _binds_this(group: CompValue) -> bool:
     """Whether a triple pattern directly in ``group`` has ``$this`` as subject or object."""
-    for block in group.get("part") or ():
+    for block in _get(group, "part") or ():
         if isinstance(block, CompValue) and block.name == "TriplesBlock":
             for triples in block.triples:
                 if any(t == Variable("this") for i, t in enumerate(triples) if i % 3 != 1):
@@ -196,9 +189,9 @@ def _joinable(query: CompValue, projected: tuple[str, ...] | None) -> bool:
     """True when joining the query's rows with the focus nodes on ``?this`` is pre-binding."""
     if projected is not None and "this" not in projected:
         return False
-    if any(query.get(k) is not None for k in ("groupby", "having", "limitoffset")):
+    if any(_get(query, k) is not None for k in ("groupby", "having", "limitoffset")):
         return False
-    if any("evar" in item for item in query.get("projection") or ()):
+    if any("evar" in item for item in _get(query, "projection") or ()):
         return False
     if _named(query.where, "SubSelect") or any(_mentions_this(b) for b in _named(query.where, "Bind")):
         return False
@@ -211,7 +204,7 @@ def _groups(group: CompValue, top: bool) -> Iterator[tuple[CompValue, bool]]:
     """Each group pattern below ``group`` (itself included), with whether its FILTERs see ``$this``
     bound from outside (the top-level group's own triples, an OPTIONAL's left side)."""
     yield group, top
-    for part in group.get("part") or ():
+    for part in _get(group, "part") or ():
         if not isinstance(part, CompValue):
             continue
         if part.name == "OptionalGraphPattern":
@@ -225,7 +218,7 @@ def _groups(group: CompValue, top: bool) -> Iterator[tuple[CompValue, bool]]:
 
 def _group_filters_ok(item: tuple[CompValue, bool]) -> bool:
     group, sees_outer = item
-    filters = [p for p in group.get("part") or () if isinstance(p, CompValue) and p.name == "Filter"]
+    filters = [p for p in _get(group, "part") or () if isinstance(p, CompValue) and p.name == "Filter"]
     return sees_outer or _binds_this(group) or not any(_mentions_this(f) for f in filters)
 
 
@@ -240,7 +233,7 @@ def _predicates(query: CompValue, prefixes: Mapping[str, str]) -> frozenset[URIR
                     if isinstance(part, URIRef):
                         found.add(part)
                     elif isinstance(part, CompValue) and part.name == "pname":
-                        found.add(URIRef(prefixes.get(part.prefix, "") + (part.get("localname") or "")))
+                        found.add(URIRef(prefixes.get(part.prefix, "") + (_get(part, "localname") or "")))
     return frozenset(found)
 
 
@@ -276,94 +269,3 @@ def _split_prologue(node: Node, text: str) -> tuple[str, dict[str, str]]:
             raise ShapesError(node, "a SHACL-SPARQL query must not declare BASE")
         else:
             return "".join(t for _k, t in tokens[i:]), prefixes
-
-
-def _constant(value: Node | str) -> str:
-    if isinstance(value, str):
-        return f"({value})"
-    if isinstance(value, BNode):
-        raise Unbindable(str(value))
-    return sparql(value)
-
-
-def _substituted(text: str, values: Mapping[str, Node | str]) -> str:
-    """``text`` with the variables of ``values`` replaced (see :meth:`ShaclQuery.bound`)."""
-    tokens = _tokens(text)
-    out: list[str] = []
-    projecting, depth, ordering = False, 0, False
-    i = 0
-    while i < len(tokens):
-        kind, tok = tokens[i]
-        upper = tok.upper() if kind == "word" else ""
-        if upper == "SELECT":
-            projecting, depth = True, 0
-        elif projecting and (upper in ("WHERE", "FROM") or tok == "{"):
-            projecting = False
-        elif upper in ("GROUP", "ORDER"):
-            ordering = True
-        elif ordering and (upper in ("HAVING", "LIMIT", "OFFSET", "VALUES") or tok == "}"):
-            ordering = False
-        if tok == "(":
-            depth += 1
-        elif tok == ")":
-            depth -= 1
-        if kind == "var" and tok[1:] in values:
-            constant = _constant(values[tok[1:]])
-            if projecting and depth == 0:
-                out.append(f"({constant} AS ?{tok[1:]})")
-            elif ordering:
-                out.append(f"({constant})")
-            else:
-                out.append(constant)
-        elif upper == "BOUND" and _bound_call(tokens, i, values):
-            out.append("true")
-            i = _bound_call(tokens, i, values)
-            continue
-        else:
-            out.append(tok)
-        i += 1
-    return "".join(out)
-
-
-def _bound_call(tokens: list[tuple[str, str]], i: int, values: Mapping[str, Node | str]) -> int:
-    """If tokens ``i..`` are ``BOUND ( $var )`` for a substituted variable, the index after them; else 0."""
-    rest = [(j, t) for j, t in enumerate(tokens[i + 1:], i + 1) if t[0] not in ("space", "comment")][:3]
-    if len(rest) == 3 and rest[0][1][1] == "(" and rest[1][1][0] == "var" and rest[1][1][1][1:] in values \
-            and rest[2][1][1] == ")":
-        return rest[2][0] + 1
-    return 0
-
-
-def path_text(shapes: Graph, path: Node, top: bool = True) -> str:
-    """A SHACL property path in SPARQL syntax, read as pyshacl reads one: a node that is a list is a
-    sequence whatever else it says; a one-step sequence is refused at the top, its step below."""
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    if not isinstance(path, BNode):
-        raise ShapesError(path, "a property path must be an IRI or a blank node")
-    if shapes.value(path, RDF.first) is not None:
-        steps = list(_collection(shapes, path))
-        if len(steps) < 2 and top:
-            raise ShapesError(path, "a sequence path needs at least two steps")
-        return "(" + "/".join(path_text(shapes, s, False) for s in steps) + ")"
-    if (inverse := shapes.value(path, SH.inversePath)) is not None:
-        return f"^({path_text(shapes, inverse, False)})"
-    if (alternatives := shapes.value(path, SH.alternativePath)) is not None:
-        steps = list(_collection(shapes, alternatives))
-        if len(steps) < 2:
-            raise ShapesError(path, "an alternative path needs at least two paths")
-        return "(" + "|".join(path_text(shapes, s, False) for s in steps) + ")"
-    for param, op in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        if (inner := shapes.value(path, param)) is not None:
-            return f"({path_text(shapes, inner, False)}){op}"
-    raise ShapesError(path, "is not a SHACL property path")
-
-
-def _collection(shapes: Graph, head: Node) -> Iterator[Node]:
-    seen = set()
-    while head != RDF.nil:
-        if head in seen or shapes.value(head, RDF.first) is None:
-            raise ShapesError(head, "is not a well-formed RDF list")
-        seen.add(head)
-        yield shapes.value(head, RDF.first)
-        head = shapes.value(head, RDF.rest)
