@@ -60,7 +60,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from diplograph.compat import shacl_datatype_ok
+from diplograph.compat import shacl_datatype_ok, shacl_range_ok
 from diplograph.namespaces import SH
 from diplograph.store import WorkingStore, canonical_literals
 from diplograph.terms import sparql
@@ -220,6 +220,7 @@ class _Compiler:
         # Parameters of constraint components the shapes graph defines (SHACL-SPARQL): not compiled.
         self.custom = {shapes.value(param, SH.path) for param in shapes.objects(None, SH.parameter)}
         self.nesting: list[Node] = []  # shapes being compiled inside each other (a cycle is handed over)
+        self.ranges: list[tuple] = []  # range constraints of the shape being compiled (see range_test)
 
     def var(self, base: str) -> str:
         self.counter += 1
@@ -313,7 +314,7 @@ class _Compiler:
         for param, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="), (SH.minExclusive, ">"),
                           (SH.maxExclusive, "<")):
             for bound in g.objects(shape, param):
-                tests.append((str(param)[len(_SH):], f"COALESCE({v} {op} {_sparql(bound)}, false)"))
+                tests.append((str(param)[len(_SH):], self.range_test(v, bound, op)))
         for lst in g.objects(shape, SH.languageIn):
             langs = [str(x) for x in _list(g, lst)]
             ranges = " || ".join(f"LANGMATCHES(LANG({v}), {Literal(x).n3()})" for x in langs) or "false"
@@ -331,6 +332,33 @@ class _Compiler:
             for hv in g.objects(shape, SH.hasValue):
                 tests.append(("hasValue", f"sameTerm({v}, {_sparql(hv)})"))
         return tests
+
+    def range_test(self, v: str, bound: Node, op: str) -> str:
+        """SPARQL's comparison where it agrees with pyshacl's: values of the bound's datatype (any
+        numeric datatype for a numeric bound). Other literals pass here and are judged in Python
+        (:attr:`ranges`, :func:`~diplograph.compat.shacl_range_ok`); inside another constraint
+        that cannot be done, and the shape is handed over."""
+        if self.nesting:
+            raise Unsupported("a range constraint inside another constraint")
+        if not isinstance(bound, Literal):
+            raise Unsupported(f"range bound {bound} is not a literal")
+        family = _range_family(bound)
+        self.ranges.append((bound, op, family))
+        if not family:
+            return f"isLiteral({v})"
+        return (f"(isLiteral({v}) && (!(datatype({v}) IN ({', '.join(f'<{d}>' for d in family)})) "
+                f"|| COALESCE({v} {op} {_sparql(bound)}, false)))")
+
+    def range_extra(self, target: str, path: str | None) -> list[tuple]:
+        """Queries for the values :meth:`range_test` left to Python, and empties :attr:`ranges`."""
+        extra = []
+        values = f"{target} ?this {path} ?v" if path else f"{target} BIND(?this AS ?v)"
+        for bound, op, family in self.ranges:
+            outside = f"!(datatype(?v) IN ({', '.join(f'<{d}>' for d in family)}))" if family else "true"
+            extra.append(("range", _RANGE_NAMES[op], bound, op,
+                          f"SELECT DISTINCT ?this ?v WHERE {{ {values} FILTER(isLiteral(?v) && {outside}) }}"))
+        self.ranges = []
+        return extra
 
     def datatype_test(self, dt: Node, v: str) -> str:
         if dt == RDFS.Literal:
@@ -421,15 +449,17 @@ class _Compiler:
 
     # top-level queries
 
-    def node_query(self, shape: Node) -> str | None:
+    def node_query(self, shape: Node) -> tuple[str | None, list[tuple]]:
         """Node-level constraints of a top-level shape (value node = focus node)."""
         self.check_params(shape, nested=False)
         if (shape, SH.sparql, None) in self.shapes:
             raise Unsupported("sh:sparql on a node shape")
+        self.ranges = []
         tests = self.value_tests(shape, "?this", nested=True)
+        extra = self.range_extra(self.target(shape), None)
         if not tests:
-            return None
-        return f"SELECT ?this ?c WHERE {{ {_failing(self.target(shape), tests)} }}"
+            return None, extra
+        return f"SELECT ?this ?c WHERE {{ {_failing(self.target(shape), tests)} }}", extra
 
     def property_query(self, owner: Node, prop: Node) -> tuple[str | None, list[tuple]]:
         """One SELECT for a property shape; plus the extra work (lessThan pairs, SPARQL constraints)."""
@@ -449,7 +479,9 @@ class _Compiler:
         pairs = 1 in max_counts
         one_pass = [("minCount", "BOUND(?v)") for n in min_counts if n == 1]
         one_pass += [("maxCount", "!BOUND(?v2)") for n in max_counts if n == 1]
+        self.ranges = []
         one_pass += [(name, f"(!BOUND(?v) || {test})") for name, test in self.value_tests(prop, "?v", nested=False)]
+        extra: list[tuple] = self.range_extra(target, path)
         if one_pass:
             second = f" OPTIONAL {{ ?this {path} ?v2 FILTER(!sameTerm(?v, ?v2)) }}" if pairs else ""
             branches.append(
@@ -487,7 +519,6 @@ class _Compiler:
                                     (SH.qualifiedMaxCount, ">", "qualifiedMaxCount")):
                 for n in g.objects(prop, param):
                     branches.append(f"{{ {counted} FILTER(?n {op} {int(n)}) BIND(\"{name}\" AS ?c) }}")
-        extra: list[tuple] = []
         for param in (SH.lessThan, SH.lessThanOrEquals):
             for other in g.objects(prop, param):
                 extra.append(("pairs", str(param)[len(_SH):],
@@ -522,6 +553,21 @@ class _Compiler:
         # The focus nodes once each: pyshacl runs the query once per focus node, so every row counts.
         return (f"{query.prologue()}SELECT ?this ?value WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
                 f"{{ {query.text} }} }}")
+
+
+_NUMERIC = tuple(XSD[t] for t in (
+    "integer", "decimal", "float", "double", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte"))
+_RANGE_NAMES = {">=": "minInclusive", ">": "minExclusive", "<=": "maxInclusive", "<": "maxExclusive"}
+
+
+def _range_family(bound: Literal) -> tuple[URIRef, ...]:
+    """The datatypes of values SPARQL compares with ``bound`` as pyshacl does (see range_test)."""
+    datatype = bound.datatype or (None if bound.language else XSD.string)
+    if datatype in _NUMERIC:
+        return _NUMERIC
+    return () if datatype is None else (datatype,)
 
 
 def _failing(pattern: str, tests: list[tuple[str, str]]) -> str:
@@ -581,9 +627,9 @@ def _compile_shape(compiler: _Compiler, shape: Node) -> list[tuple]:
         query, extra = compiler.property_query(shape, shape)
         plans.append(("property", shape, query, extra))
         return plans
-    query = compiler.node_query(shape)
-    if query is not None:
-        plans.append(("node", shape, query, []))
+    query, extra = compiler.node_query(shape)
+    if query is not None or extra:
+        plans.append(("node", shape, query, extra))
     for prop in g.objects(shape, SH.property):
         if _deactivated(g, prop):
             continue
@@ -628,6 +674,7 @@ class FastValidator:
         for shape in _top_level(shapes):
             try:
                 altered.check(shape)
+                _zero_length_ok(store, shapes, shape)
                 plans = _compile_shape(compiler, shape)
             except Unsupported as exc:
                 fallback[shape] = str(exc)
@@ -842,7 +889,13 @@ def _run(store: WorkingStore, shapes, kind, node, query, extra, originals: _Orig
                 value = row["v"]
             results.append(((tag, row.get("lang")), result(focus, value, name)))
     for i, item in enumerate(extra):
-        if item[0] == "pairs":
+        if item[0] == "range":
+            _, name, bound, op, q = item
+            for row in store.select(q):
+                if not shacl_range_ok(row["v"], bound, op):
+                    value = row["this"] if kind == "node" else row["v"]
+                    results.append(((i, value), result(row["this"], value, name)))
+        elif item[0] == "pairs":
             _, name, q = item
             for row in store.select(q):
                 focus, v, o = row["this"], row["v"], row["o"]
@@ -953,6 +1006,18 @@ def _description(shapes: Graph, nodes: Iterable[Node]) -> set[tuple]:
             if isinstance(t[2], BNode) or t[1] == SH.sparql:
                 todo.append(t[2])
     return triples
+
+
+def _zero_length_ok(store: WorkingStore, shapes: Graph, shape: Node) -> None:
+    """Oxigraph finds no zero-length path match from a term that is not in the data (SPARQL
+    says it matches itself): a shape using ``sh:zeroOrMorePath`` / ``sh:zeroOrOnePath`` whose
+    ``sh:targetNode`` names such a term is handed over. Other focus and value nodes are in the data."""
+    triples = _description(shapes, _shape_closure(shapes, shape))
+    if not any(p in (SH.zeroOrMorePath, SH.zeroOrOnePath) for _s, p, _o in triples):
+        return
+    for node in shapes.objects(shape, SH.targetNode):
+        if isinstance(node, Literal) or not store.ask(f"ASK {{ {{ {_sparql(node)} ?p ?o }} UNION {{ ?s ?p {_sparql(node)} }} }}"):
+            raise Unsupported(f"a zero-length path from the target node {node}, which is not in the data")
 
 
 _PATH_KINDS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)

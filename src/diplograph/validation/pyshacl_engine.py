@@ -42,9 +42,11 @@ class PyshaclValidator:
         """
         started = time.perf_counter()
         graph = data.to_graph() if isinstance(data, WorkingStore) else data
+        own_shapes = Graph()
+        own_shapes += shapes  # pyshacl adds RDFS/OWL axioms to the shapes graph it is given
         try:
             _conforms, report, _text = pyshacl.validate(
-                graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
+                graph, shacl_graph=own_shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
             )
         except (ShapeLoadError, ConstraintLoadError) as exc:
             raise ShapesError(None, exc.message) from exc
