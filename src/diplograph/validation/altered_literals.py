@@ -63,9 +63,9 @@ def altered(literals: Iterable[Literal]) -> set[Literal]:
 def altered_predicates(graphs: Iterable[Graph], predicates: set[URIRef] | None = None) -> set[URIRef]:
     """The predicates (of ``predicates``, or any) whose objects include an altered literal in ``graphs``."""
     by_literal: dict[Literal, set[URIRef]] = {}
-    for graph in graphs:
-        for p in (predicates if predicates is not None else set(graph.predicates())):
-            for o in graph.objects(None, p):
-                if isinstance(o, Literal) and o.datatype is not None and o.datatype != RDF.langString:
-                    by_literal.setdefault(o, set()).add(p)
+    for graph in graphs:  # one pass over the triples (as the copy into Oxigraph makes one)
+        for _s, p, o in graph:
+            if isinstance(o, Literal) and o.datatype is not None and o.datatype != RDF.langString \
+                    and (predicates is None or p in predicates):
+                by_literal.setdefault(o, set()).add(p)
     return {p for lit in altered(by_literal) for p in by_literal[lit]}
