@@ -11,7 +11,13 @@ import urllib.request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from diplograph.compat import SigningDigestAuthHandler, blank_node_labels, kept_literal_conversions, shacl_datatype_ok
+from diplograph.compat import (
+    SigningDigestAuthHandler,
+    blank_node_labels,
+    kept_literal_conversions,
+    shacl_datatype_ok,
+    shacl_range_ok,
+)
 
 EX = "http://example.org/"  # test data, not claims about the world
 
@@ -49,6 +55,13 @@ def test_pyshacl_datatype_test_judges_lexical_forms() -> None:
     assert shacl_datatype_ok(Literal("2024-07-03", datatype=XSD.date), XSD.date)
     assert not shacl_datatype_ok(Literal("2024-13-45", datatype=XSD.date), XSD.date)
     assert not shacl_datatype_ok(Literal("1", datatype=XSD.integer), XSD.date)
+
+
+def test_pyshacl_range_comparison():
+    assert shacl_range_ok(Literal(2), Literal(1), ">") and not shacl_range_ok(Literal(1), Literal(1), ">")
+    assert shacl_range_ok(Literal(1), Literal(1), "<=")
+    assert not shacl_range_ok(Literal("a"), Literal(1), "<")  # a string against a number fails
+    assert shacl_range_ok(Literal(True), Literal(0), "<")  # pyshacl's own order, not SPARQL's
 
 
 def _md5(text: str) -> str:

@@ -91,6 +91,27 @@ def shacl_datatype_ok(literal: Literal, datatype: URIRef) -> bool:
         raise CompatError(f"pyshacl's datatype test changed ({type(exc).__name__}: {exc})") from exc
 
 
+def shacl_range_ok(value: Literal, bound: Literal, op: str) -> bool:
+    """Whether pyshacl's ``sh:minInclusive`` (``op`` ``">="``), ``sh:minExclusive`` (``">"``),
+    ``sh:maxInclusive`` (``"<="``) or ``sh:maxExclusive`` (``"<"``) test accepts the literal ``value``.
+
+    pyshacl's rule (``value_range_constraints``): a string against a non-string fails (and the
+    other way round); otherwise ``compare_literal`` decides, and an error fails. Its answers on
+    mixed types (``true`` is below ``0``) are not SPARQL's, hence this wrapper.
+    """
+    try:
+        from pyshacl.rdfutil.compare import compare_literal
+    except ImportError as exc:
+        raise CompatError(f"pyshacl's literal comparison moved ({exc})") from exc
+    if isinstance(value.value, str) != isinstance(bound.value, str):
+        return False
+    try:
+        order = compare_literal(value, bound)
+    except (TypeError, NotImplementedError):
+        return False
+    return {">=": order >= 0, ">": order > 0, "<=": order <= 0, "<": order < 0}[op]
+
+
 class SigningDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
     """urllib's Digest handler that, once it knows a host's challenge, signs every request to it before sending.
 

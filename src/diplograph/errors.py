@@ -18,7 +18,9 @@ hierarchy::
     │   │                          ``path`` (None for ad-hoc text), ``line``, ``column``, ``detail``
     │   ├── InputErrors            several of the above at once (``errors``)
     │   ├── GraphNameClashError    two files would fill one named graph
-    │   └── StoreLocationError     a database folder that is not an Oxigraph store, or is in use
+    │   ├── StoreLocationError     a database folder that is not an Oxigraph store, or is in use
+    │   └── ShapesError            a shapes graph SHACL says a processor must refuse; ``shape``, ``detail``
+    │       └── ShapesNotSupportedError  shapes using a SHACL feature the engine does not implement
     ├── UsageError             exit 2: arguments that make no sense together
     │   ├── BadValueError          a value that is not what its parameter takes (``parameter``)
     │   ├── OutputExistsError      a file that would be overwritten without leave
@@ -70,6 +72,8 @@ __all__ = [
     "QueryError",
     "QueryTimeoutError",
     "RefusedSparqlError",
+    "ShapesError",
+    "ShapesNotSupportedError",
     "StoreChoiceError",
     "StoreLocationError",
     "TruncatedResultError",
@@ -448,6 +452,25 @@ class EndpointError(DiplographError):
 
     def __str__(self) -> str:
         return f"{self.url}: {self.detail}"
+
+
+class ShapesError(InputError):
+    """A shapes graph that SHACL says a processor must refuse (an ill-formed shape, a SPARQL
+    constraint that cannot be pre-bound): ``shape`` is the shape or constraint node (None when
+    unknown), ``detail`` says what is wrong."""
+
+    def __init__(self, shape: object | None, detail: str) -> None:
+        self.shape, self.detail = shape, _one_line(detail)
+        super().__init__(shape, self.detail)
+
+    def __str__(self) -> str:
+        where = "shapes graph" if self.shape is None else f"shape {self.shape}"
+        return f"{where}: {self.detail}"
+
+
+class ShapesNotSupportedError(ShapesError):
+    """Shapes that are valid SHACL but use a feature the validation engine does not implement
+    (pyshacl and ``$shapesGraph``): not the shapes' fault, but they cannot be checked."""
 
 
 class TruncatedResultError(EndpointError):

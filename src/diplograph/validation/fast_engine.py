@@ -26,12 +26,20 @@ Supported (:data:`SUPPORTED_PARAMETERS`): targets ``sh:targetClass``, ``sh:targe
 compared in Python with rdflib's ordering, as pyshacl does), ``sh:not``, ``sh:and``, ``sh:or``,
 ``sh:node`` (of shapes built from these, with ``sh:minCount``/``sh:maxCount`` 0–2 on nested
 property shapes), ``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``
-(not disjoint), and ``sh:sparql`` SELECT constraints that bind ``$this`` in a triple pattern.
+(not disjoint), and ``sh:sparql`` SELECT constraints of top-level property shapes whose query,
+joined with the focus nodes, is SHACL's pre-binding (:mod:`diplograph.validation.shacl_sparql`
+reads the query; one SHACL refuses raises :class:`~diplograph.errors.ShapesError`).
 
-Anything else (``sh:xone``, ``sh:closed``, ``sh:equals``, ``sh:disjoint``, SPARQL targets,
-``sh:qualifiedValueShapesDisjoint`` …) makes its top-level shape *fall back*: pyshacl validates
-that shape alone (a shapes graph holding just the unsupported shapes); :func:`unsupported_shapes`
-lists them and the report's ``fallback_shapes`` / ``notes`` say which ran where.
+Anything else makes its top-level shape *fall back*: pyshacl validates that shape (the whole
+shapes graph, the other shapes' targets removed). Handed over: ``sh:xone``, ``sh:closed``,
+``sh:equals``, ``sh:disjoint``, SPARQL targets, ``sh:qualifiedValueShapesDisjoint``,
+``sh:sparql`` on node shapes or nested shapes, parameters of SPARQL-based constraint
+components, ``sh:property`` of a property shape, recursive shapes, malformed paths, a
+single-valued parameter given twice, and shapes that may meet a literal Oxigraph would not give
+back as written (:mod:`diplograph.validation.altered_literals`). :func:`unsupported_shapes`
+lists the shapes handed over whatever the data; the report's ``fallback_shapes`` / ``notes`` say
+which ran where in a run.
+Nothing is ignored: a SHACL parameter that is neither compiled nor known is handed over too.
 
 Literal identity: Oxigraph hands plain literals back as ``"x"^^xsd:string`` and stores numbers,
 dates … in canonical form (``"01"^^xsd:integer`` comes back ``"1"``). Results are converted back
@@ -52,12 +60,22 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from diplograph.compat import shacl_datatype_ok
+from diplograph.compat import shacl_datatype_ok, shacl_range_ok
 from diplograph.namespaces import SH
 from diplograph.store import WorkingStore, canonical_literals
 from diplograph.terms import sparql
 from diplograph.validation.pyshacl_engine import PyshaclValidator
-from diplograph.validation.report import ValidationReport, ValidationResult, count_shapes, report_graph
+from diplograph.validation.altered_literals import altered, altered_predicates
+from diplograph.validation.shacl_sparql import read_query
+from diplograph.validation.report import (
+    POLICY,
+    ConformancePolicy,
+    ValidationReport,
+    ValidationResult,
+    count_shapes,
+    report_graph,
+    severity_name,
+)
 
 __all__ = [
     "SUPPORTED_PARAMETERS",
@@ -87,6 +105,10 @@ _NON_CONSTRAINT = frozenset(
      SH.targetObjectsOf, RDFS.label, RDFS.comment, SH.qualifiedValueShapesDisjoint, SH.ignoredProperties)
 )
 _SH = str(SH)
+# Parameters pyshacl takes one value of (it refuses a shape giving two): handed over when repeated.
+_SINGLE = frozenset((SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minLength, SH.maxLength,
+                     SH.flags, SH.uniqueLang, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.path,
+                     SH.qualifiedValueShape, SH.pattern, SH.qualifiedValueShapesDisjoint, SH.deactivated))
 
 _COMPONENT = {
     "minCount": SH.MinCountConstraintComponent, "maxCount": SH.MaxCountConstraintComponent,
@@ -195,6 +217,10 @@ class _Compiler:
         self.subclasses = subclasses
         self.bad = bad
         self.counter = 0
+        # Parameters of constraint components the shapes graph defines (SHACL-SPARQL): not compiled.
+        self.custom = {shapes.value(param, SH.path) for param in shapes.objects(None, SH.parameter)}
+        self.nesting: list[Node] = []  # shapes being compiled inside each other (a cycle is handed over)
+        self.ranges: list[tuple] = []  # range constraints of the shape being compiled (see range_test)
 
     def var(self, base: str) -> str:
         self.counter += 1
@@ -206,6 +232,7 @@ class _Compiler:
         g = self.shapes
         if isinstance(node, URIRef):
             return f"<{node}>"
+        _well_formed_path(g, node)
         if (alt := g.value(node, SH.alternativePath)) is not None:
             return "(" + "|".join(self.path(p) for p in _list(g, alt)) + ")"
         if (inv := g.value(node, SH.inversePath)) is not None:
@@ -287,7 +314,7 @@ class _Compiler:
         for param, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="), (SH.minExclusive, ">"),
                           (SH.maxExclusive, "<")):
             for bound in g.objects(shape, param):
-                tests.append((str(param)[len(_SH):], f"COALESCE({v} {op} {_sparql(bound)}, false)"))
+                tests.append((str(param)[len(_SH):], self.range_test(v, bound, op)))
         for lst in g.objects(shape, SH.languageIn):
             langs = [str(x) for x in _list(g, lst)]
             ranges = " || ".join(f"LANGMATCHES(LANG({v}), {Literal(x).n3()})" for x in langs) or "false"
@@ -306,6 +333,33 @@ class _Compiler:
                 tests.append(("hasValue", f"sameTerm({v}, {_sparql(hv)})"))
         return tests
 
+    def range_test(self, v: str, bound: Node, op: str) -> str:
+        """SPARQL's comparison where it agrees with pyshacl's: values of the bound's datatype (any
+        numeric datatype for a numeric bound). Other literals pass here and are judged in Python
+        (:attr:`ranges`, :func:`~diplograph.compat.shacl_range_ok`); inside another constraint
+        that cannot be done, and the shape is handed over."""
+        if self.nesting:
+            raise Unsupported("a range constraint inside another constraint")
+        if not isinstance(bound, Literal):
+            raise Unsupported(f"range bound {bound} is not a literal")
+        family = _range_family(bound)
+        self.ranges.append((bound, op, family))
+        if not family:
+            return f"isLiteral({v})"
+        return (f"(isLiteral({v}) && (!(datatype({v}) IN ({', '.join(f'<{d}>' for d in family)})) "
+                f"|| COALESCE({v} {op} {_sparql(bound)}, false)))")
+
+    def range_extra(self, target: str, path: str | None) -> list[tuple]:
+        """Queries for the values :meth:`range_test` left to Python, and empties :attr:`ranges`."""
+        extra = []
+        values = f"{target} ?this {path} ?v" if path else f"{target} BIND(?this AS ?v)"
+        for bound, op, family in self.ranges:
+            outside = f"!(datatype(?v) IN ({', '.join(f'<{d}>' for d in family)}))" if family else "true"
+            extra.append(("range", _RANGE_NAMES[op], bound, op,
+                          f"SELECT DISTINCT ?this ?v WHERE {{ {values} FILTER(isLiteral(?v) && {outside}) }}"))
+        self.ranges = []
+        return extra
+
     def datatype_test(self, dt: Node, v: str) -> str:
         if dt == RDFS.Literal:
             return f"isLiteral({v})"
@@ -320,12 +374,20 @@ class _Compiler:
         g = self.shapes
         if _deactivated(g, shape):
             return "true"
-        self.check_params(shape, nested=True)
-        parts = [test for _name, test in self.value_tests(shape, v, nested=True)]
-        for prop in g.objects(shape, SH.property):
-            parts.append(self.property_conforms(prop, v))
-        if g.value(shape, SH.path) is not None:  # a property shape used as a node-level shape
-            parts.append(self.property_conforms(shape, v))
+        if shape in self.nesting:
+            raise Unsupported(f"recursive shape {shape} (sh:node or a logical constraint reaches itself)")
+        self.nesting.append(shape)
+        try:
+            self.check_params(shape, nested=True)
+            if (shape, SH.sparql, None) in g:
+                raise Unsupported("sh:sparql in a shape used by another shape")
+            parts = [test for _name, test in self.value_tests(shape, v, nested=True)]
+            for prop in g.objects(shape, SH.property):
+                parts.append(self.property_conforms(prop, v))
+            if g.value(shape, SH.path) is not None:  # a property shape used as a node-level shape
+                parts.append(self.property_conforms(shape, v))
+        finally:
+            self.nesting.pop()
         return "(" + " && ".join(parts) + ")" if parts else "true"
 
     def property_conforms(self, prop: Node, focus: str) -> str:
@@ -333,7 +395,7 @@ class _Compiler:
         if _deactivated(g, prop):
             return "true"
         self.check_params(prop, nested=True)
-        for param in (SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape, SH.sparql):
+        for param in (SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape, SH.sparql, SH.property):
             if (prop, param, None) in g:
                 raise Unsupported(f"{param} inside a logical constraint")
         path = self.path(g.value(prop, SH.path))
@@ -371,27 +433,40 @@ class _Compiler:
 
     def check_params(self, shape: Node, nested: bool) -> None:
         for p in set(self.shapes.predicates(shape, None)):
+            if p in self.custom:
+                raise Unsupported(f"parameter {p} of a SPARQL-based constraint component")
+            if p in _SINGLE and len(set(self.shapes.objects(shape, p))) > 1:
+                raise Unsupported(f"{p} given twice on one shape")
             if p in _NON_CONSTRAINT or p in SUPPORTED_PARAMETERS:
                 continue
             if str(p).startswith(_SH):
                 raise Unsupported(f"{p}")
+        if isinstance(shape, (URIRef, BNode)) and self.shapes.value(shape, SH.severity) is not None \
+                and len(set(self.shapes.objects(shape, SH.severity))) > 1:
+            raise Unsupported("two sh:severity on one shape")
         if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) not in (None, Literal(False)):
             raise Unsupported("sh:qualifiedValueShapesDisjoint true")
 
     # top-level queries
 
-    def node_query(self, shape: Node) -> str | None:
+    def node_query(self, shape: Node) -> tuple[str | None, list[tuple]]:
         """Node-level constraints of a top-level shape (value node = focus node)."""
         self.check_params(shape, nested=False)
+        if (shape, SH.sparql, None) in self.shapes:
+            raise Unsupported("sh:sparql on a node shape")
+        self.ranges = []
         tests = self.value_tests(shape, "?this", nested=True)
+        extra = self.range_extra(self.target(shape), None)
         if not tests:
-            return None
-        return f"SELECT ?this ?c WHERE {{ {_failing(self.target(shape), tests)} }}"
+            return None, extra
+        return f"SELECT ?this ?c WHERE {{ {_failing(self.target(shape), tests)} }}", extra
 
     def property_query(self, owner: Node, prop: Node) -> tuple[str | None, list[tuple]]:
         """One SELECT for a property shape; plus the extra work (lessThan pairs, SPARQL constraints)."""
         g = self.shapes
         self.check_params(prop, nested=False)
+        if (prop, SH.property, None) in g:
+            raise Unsupported("sh:property of a property shape")
         path = self.path(g.value(prop, SH.path))
         target = self.target(owner)
         branches = []
@@ -404,7 +479,9 @@ class _Compiler:
         pairs = 1 in max_counts
         one_pass = [("minCount", "BOUND(?v)") for n in min_counts if n == 1]
         one_pass += [("maxCount", "!BOUND(?v2)") for n in max_counts if n == 1]
+        self.ranges = []
         one_pass += [(name, f"(!BOUND(?v) || {test})") for name, test in self.value_tests(prop, "?v", nested=False)]
+        extra: list[tuple] = self.range_extra(target, path)
         if one_pass:
             second = f" OPTIONAL {{ ?this {path} ?v2 FILTER(!sameTerm(?v, ?v2)) }}" if pairs else ""
             branches.append(
@@ -429,7 +506,7 @@ class _Compiler:
         for flag in g.objects(prop, SH.uniqueLang):
             if flag.toPython() is True:
                 branches.append(
-                    f"{{ SELECT DISTINCT ?this ?c WHERE {{ {target} ?this {path} ?v1 . ?this {path} ?v2 . "
+                    f"{{ SELECT DISTINCT ?this ?c ?lang WHERE {{ {target} ?this {path} ?v1 . ?this {path} ?v2 . "
                     f"FILTER(!sameTerm(?v1, ?v2) && LANG(?v1) != \"\" && LCASE(LANG(?v1)) = LCASE(LANG(?v2))) "
                     f"BIND(LCASE(LANG(?v1)) AS ?lang) BIND(\"uniqueLang\" AS ?c) }} }}"
                 )
@@ -442,7 +519,6 @@ class _Compiler:
                                     (SH.qualifiedMaxCount, ">", "qualifiedMaxCount")):
                 for n in g.objects(prop, param):
                     branches.append(f"{{ {counted} FILTER(?n {op} {int(n)}) BIND(\"{name}\" AS ?c) }}")
-        extra: list[tuple] = []
         for param in (SH.lessThan, SH.lessThanOrEquals):
             for other in g.objects(prop, param):
                 extra.append(("pairs", str(param)[len(_SH):],
@@ -453,22 +529,45 @@ class _Compiler:
         return query, extra
 
     def sparql_constraint(self, constraint: Node, target: str) -> str:
+        """A SPARQL constraint of a property shape, joined with the focus nodes.
+
+        Compiled only when the join is exactly SHACL's pre-binding (:attr:`ShaclQuery.joinable`) and
+        the results need nothing else pre-bound or substituted; a query SHACL refuses raises
+        :class:`~diplograph.errors.ShapesError` (as pyshacl refuses it).
+        """
         g = self.shapes
         if _deactivated(g, constraint):
             return ""
-        select = g.value(constraint, SH.select)
-        if select is None:
-            raise Unsupported("sh:sparql without sh:select")
         for p in g.predicates(constraint, None):
-            if p not in (RDF.type, SH.select, SH.message, SH.deactivated):
+            if p not in (RDF.type, SH.select, SH.message, SH.deactivated, SH.prefixes):
                 raise Unsupported(f"sh:sparql with {p}")
-        text = str(select)
-        if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text) or not re.search(r"\$this\s+<", text):
-            raise Unsupported("sh:sparql using pre-bound variables other than $this in a triple pattern")
-        if re.search(r"\bPREFIX\b|\bBASE\b|\bVALUES\b|\bMINUS\b|\bSERVICE\b", text, re.I):
-            raise Unsupported("sh:sparql with PREFIX, VALUES, MINUS or SERVICE")
-        text = text.replace("$this", "?this")
-        return f"SELECT ?this ?value WHERE {{ {target} {{ {text} }} }}"
+        if g.value(constraint, SH.select) is None:
+            raise Unsupported("sh:sparql without sh:select")
+        query = read_query(g, constraint, SH.select)
+        if not query.joinable or query.variables & {"PATH", "currentShape", "shapesGraph", "path"}:
+            raise Unsupported("sh:sparql whose result is not the query joined with the focus nodes")
+        if query.projected is None or "value" not in query.projected:
+            raise Unsupported("sh:sparql that does not select ?value")
+        if any("{" in str(m) for n in (constraint,) for m in g.objects(n, SH.message)):
+            raise Unsupported("sh:sparql message with {?variable} placeholders")
+        # The focus nodes once each: pyshacl runs the query once per focus node, so every row counts.
+        return (f"{query.prologue()}SELECT ?this ?value WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
+                f"{{ {query.text} }} }}")
+
+
+_NUMERIC = tuple(XSD[t] for t in (
+    "integer", "decimal", "float", "double", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte"))
+_RANGE_NAMES = {">=": "minInclusive", ">": "minExclusive", "<=": "maxInclusive", "<": "maxExclusive"}
+
+
+def _range_family(bound: Literal) -> tuple[URIRef, ...]:
+    """The datatypes of values SPARQL compares with ``bound`` as pyshacl does (see range_test)."""
+    datatype = bound.datatype or (None if bound.language else XSD.string)
+    if datatype in _NUMERIC:
+        return _NUMERIC
+    return () if datatype is None else (datatype,)
 
 
 def _failing(pattern: str, tests: list[tuple[str, str]]) -> str:
@@ -528,9 +627,9 @@ def _compile_shape(compiler: _Compiler, shape: Node) -> list[tuple]:
         query, extra = compiler.property_query(shape, shape)
         plans.append(("property", shape, query, extra))
         return plans
-    query = compiler.node_query(shape)
-    if query is not None:
-        plans.append(("node", shape, query, []))
+    query, extra = compiler.node_query(shape)
+    if query is not None or extra:
+        plans.append(("node", shape, query, extra))
     for prop in g.objects(shape, SH.property):
         if _deactivated(g, prop):
             continue
@@ -543,6 +642,9 @@ class FastValidator:
     """SHACL compiled to SPARQL and answered by Oxigraph; shapes it cannot compile go to pyshacl."""
 
     name = "fast"
+
+    def __init__(self, policy: ConformancePolicy = POLICY) -> None:
+        self.policy = policy
 
     def validate(self, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
         """Validate ``data`` against ``shapes`` with SPARQL on Oxigraph; same results as pyshacl.
@@ -566,38 +668,46 @@ class FastValidator:
 
         started = time.perf_counter()
         compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
-        found: dict[ValidationResult, None] = {}  # a focus node of two target classes is found twice
+        found: dict[tuple, ValidationResult] = {}  # see _run: equal keys are one result
         fallback: dict[Node, str] = {}
+        altered = _AlteredLiterals(shapes, [] if isinstance(data, WorkingStore) else [data, ontology])
         for shape in _top_level(shapes):
             try:
+                altered.check(shape)
+                _zero_length_ok(store, shapes, shape)
                 plans = _compile_shape(compiler, shape)
             except Unsupported as exc:
                 fallback[shape] = str(exc)
                 continue
-            for kind, node, query, extra in plans:
-                found.update(dict.fromkeys(_run(store, shapes, kind, node, query, extra, originals)))
-        results = list(found)
+            for i, (kind, node, query, extra) in enumerate(plans):
+                for key, result in _run(store, shapes, kind, node, query, extra, originals):
+                    found.setdefault((shape, i, key, result), result)
+        results = list(found.values())
         seconds["sparql"] = time.perf_counter() - started
 
         notes = []
+        path_sources = [shapes]  # where report_graph finds blank-node paths: pyshacl's reading first
         if fallback:
             started = time.perf_counter()
             rdflib_data = store.to_graph() if isinstance(data, WorkingStore) else data
-            results.extend(_fallback(rdflib_data, shapes, ontology, list(fallback)))
+            handed = _fallback(rdflib_data, shapes, ontology, list(fallback))
+            results.extend(handed.results)
+            path_sources.insert(0, handed.report_graph)
             seconds["fallback"] = time.perf_counter() - started
             for shape, reason in sorted(fallback.items(), key=lambda kv: str(kv[0])):
                 notes.append(f"{_short(shape)} validated by pyshacl: {reason}")
         results.sort(key=ValidationResult.sort_key)
         report = ValidationReport(
-            conforms=not any(r.severity == "Violation" for r in results),
+            conforms=self.policy.conforms(results),
             results=tuple(results),
             shapes_checked=count_shapes(shapes),
             engine="fast",
             fallback_shapes=tuple(sorted(fallback, key=str)),
             notes=tuple(notes),
             seconds=seconds,
+            policy=self.policy,
         )
-        return dataclasses.replace(report, report_graph=report_graph(report))
+        return dataclasses.replace(report, report_graph=report_graph(report, *path_sources))
 
 
 # --- running -----------------------------------------------------------------------
@@ -735,32 +845,41 @@ def _messages(shapes: Graph, node: Node) -> str:
 
 def _severity(shapes: Graph, node: Node) -> str:
     sev = shapes.value(node, SH.severity)
-    return str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
+    return severity_name(sev) if sev is not None else "Violation"
 
 
 def _generic(name: str, shapes: Graph, node: Node) -> str:
     return f"{name} constraint of {_short(node)} not satisfied"
 
 
-def _run(store: WorkingStore, shapes, kind, node, query, extra, originals: _Originals) -> list[ValidationResult]:
+def _run(store: WorkingStore, shapes, kind, node, query, extra, originals: _Originals) -> list[tuple]:
+    """The results of one plan, each with a key: rows with equal keys are one result.
+
+    A focus node reached by two targets (or a value by two routes of a path) gives repeated rows,
+    which pyshacl (working on sets of focus and value nodes) reports once; two constraints of one
+    shape failing alike, a value failing sh:lessThan against two others, or two repeated languages
+    are separate results, and their keys differ (constraint index, other value, language).
+    SPARQL constraint rows are all kept (their focus nodes are made distinct first).
+    """
     results = []
     severity = _severity(shapes, node)
     message = _messages(shapes, node)
     path = shapes.value(node, SH.path) if kind == "property" else None
     preds = _predicates(shapes, path) if path is not None else []
 
-    def result(focus, value, name, component=None):
+    def result(focus, value, name, component=None, constraint=None):
         if value is not None and isinstance(value, Literal) and preds:
             value = originals.value(focus, originals.values(focus, preds), value)
         return ValidationResult(
             focus_node=focus, path=path, value=value,
             message=message or _generic(name, shapes, node), severity=severity, source_shape=node,
-            constraint_component=component or _COMPONENT[name],
+            constraint_component=component or _COMPONENT[name], source_constraint=constraint,
         )
 
     if query:
         for row in store.select(query):
-            name = str(row["c"]).split("#")[0]
+            tag = str(row["c"])
+            name = tag.split("#")[0]
             focus = row["this"]
             if name in _NO_VALUE:
                 value = None
@@ -768,28 +887,32 @@ def _run(store: WorkingStore, shapes, kind, node, query, extra, originals: _Orig
                 value = focus
             else:
                 value = row["v"]
-            results.append(result(focus, value, name))
-    for item in extra:
-        if item[0] == "pairs":
+            results.append(((tag, row.get("lang")), result(focus, value, name)))
+    for i, item in enumerate(extra):
+        if item[0] == "range":
+            _, name, bound, op, q = item
+            for row in store.select(q):
+                if not shacl_range_ok(row["v"], bound, op):
+                    value = row["this"] if kind == "node" else row["v"]
+                    results.append(((i, value), result(row["this"], value, name)))
+        elif item[0] == "pairs":
             _, name, q = item
             for row in store.select(q):
                 focus, v, o = row["this"], row["v"], row["o"]
                 if preds:
                     v = originals.value(focus, originals.values(focus, preds), v)
                 if not _pair_ok(v, o, strict=(name == "lessThan")):
-                    results.append(result(focus, v, name))
+                    results.append(((i, o), result(focus, v, name)))
         else:
             _, constraint, q = item
             if not q:
                 continue
             own = _messages(shapes, constraint)
-            for row in store.select(q):
-                focus = row["this"]
-                value = row.get("value")
-                r = result(focus, value, "sparql")
+            for n, row in enumerate(store.select(q)):
+                r = result(row["this"], row.get("value"), "sparql", constraint=constraint)
                 if own:
                     r = dataclasses.replace(r, message="; ".join(sorted({*r.message.split("; "), own})))
-                results.append(r)
+                results.append(((i, n), r))
     return results
 
 
@@ -812,22 +935,112 @@ def _pair_ok(value: Node, other: Node, strict: bool) -> bool:
         return False
 
 
-def _fallback(data: Graph, shapes: Graph, ontology: Graph | None, shape_nodes: list[Node]) -> list[ValidationResult]:
-    """Validate ``shape_nodes`` (top-level shapes) with pyshacl, with a shapes graph holding only them."""
-    wanted: set[Node] = set()
+def _fallback(data: Graph, shapes: Graph, ontology: Graph | None, shape_nodes: list[Node]) -> ValidationReport:
+    """Validate ``shape_nodes`` (top-level shapes) with pyshacl.
+
+    pyshacl gets the whole shapes graph (named SPARQL constraints, prefix declarations and
+    constraint components stay within reach) with the targets of every other top-level shape
+    taken away, so those are only checked where a handed-over shape uses them.
+    """
+    handed = set(shape_nodes)
     sub = Graph()
-    for shape in shape_nodes:
-        wanted |= _shape_closure(shapes, shape)
-    todo = list(wanted)
-    seen: set[Node] = set()
-    while todo:  # concise bounded description: follow blank nodes (lists, paths, nested shapes)
+    sub += shapes
+    for shape in _top_level(shapes):
+        if shape in handed:
+            continue
+        for param in (*_TARGETS, SH.target):
+            sub.remove((shape, param, None))
+        for cls in (RDFS.Class, OWL.Class):
+            sub.remove((shape, RDF.type, cls))
+    return PyshaclValidator().validate(data, sub, ontology)
+
+
+class _AlteredLiterals:
+    """Which top-level shapes may meet a literal Oxigraph would alter (:mod:`.altered_literals`).
+
+    Such a shape is handed to pyshacl: its paths, targets or comparisons name a predicate holding
+    an altered literal in the data, a constant of its own is one, or it runs a SPARQL query over
+    predicates that cannot be listed while the data holds any altered literal.
+    """
+
+    def __init__(self, shapes: Graph, graphs: list[Graph | None]) -> None:
+        self.shapes = shapes
+        self.graphs = [g for g in graphs if g is not None]
+        mentioned = {o for o in shapes.objects() if isinstance(o, URIRef)} | {RDF.type}
+        self.predicates = altered_predicates(self.graphs, mentioned) if self.graphs else set()
+        self.anywhere: set[URIRef] | None = None  # altered predicates of the whole data, when needed
+
+    def check(self, shape: Node) -> None:
+        if not self.graphs:
+            return
+        triples = _description(self.shapes, _shape_closure(self.shapes, shape))
+        iris = {o for _s, _p, o in triples if isinstance(o, URIRef)} | {RDF.type}
+        if hit := sorted(iris & self.predicates):
+            raise Unsupported(f"the data holds literals Oxigraph would not give back as written, on {hit[0]}")
+        if altered(o for _s, _p, o in triples if isinstance(o, Literal)):
+            raise Unsupported("a constant of the shape is a literal Oxigraph would not keep as written")
+        for constraint in {o for _s, p, o in triples if p == SH.sparql}:
+            if self.shapes.value(constraint, SH.select) is None:
+                continue  # not compiled: handed over anyway
+            predicates = read_query(self.shapes, constraint, SH.select).predicates
+            if predicates is None:  # a variable predicate: any altered literal may be met
+                if self.anywhere is None:
+                    self.anywhere = altered_predicates(self.graphs)
+                hit = sorted(self.anywhere)
+            else:
+                hit = sorted(altered_predicates(self.graphs, set(predicates)))
+            if hit:
+                raise Unsupported(f"a SPARQL constraint over {hit[0]}, which holds literals Oxigraph would not keep")
+
+
+def _description(shapes: Graph, nodes: Iterable[Node]) -> set[tuple]:
+    """The triples of ``nodes`` and of the blank nodes they reach (lists, paths, nested shapes)."""
+    todo, seen, triples = list(nodes), set(), set()
+    while todo:
         n = todo.pop()
         if n in seen:
             continue
         seen.add(n)
-        for s, p, o in shapes.triples((n, None, None)):
-            sub.add((s, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    report = PyshaclValidator().validate(data, sub, ontology)
-    return [r for r in report.results if r.source_shape in wanted]
+        for t in shapes.triples((n, None, None)):
+            triples.add(t)
+            if isinstance(t[2], BNode) or t[1] == SH.sparql:
+                todo.append(t[2])
+    return triples
+
+
+def _zero_length_ok(store: WorkingStore, shapes: Graph, shape: Node) -> None:
+    """Oxigraph finds no zero-length path match from a term that is not in the data (SPARQL
+    says it matches itself): a shape using ``sh:zeroOrMorePath`` / ``sh:zeroOrOnePath`` whose
+    ``sh:targetNode`` names such a term is handed over. Other focus and value nodes are in the data."""
+    triples = _description(shapes, _shape_closure(shapes, shape))
+    if not any(p in (SH.zeroOrMorePath, SH.zeroOrOnePath) for _s, p, _o in triples):
+        return
+    for node in shapes.objects(shape, SH.targetNode):
+        if isinstance(node, Literal) or not store.ask(f"ASK {{ {{ {_sparql(node)} ?p ?o }} UNION {{ ?s ?p {_sparql(node)} }} }}"):
+            raise Unsupported(f"a zero-length path from the target node {node}, which is not in the data")
+
+
+_PATH_KINDS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+
+
+def _well_formed_path(shapes: Graph, node: Node) -> None:
+    """A blank-node path must be exactly one thing: a list, or one of SHACL's path nodes, once.
+
+    Anything else (a list that also has ``sh:inversePath``, two ``sh:inversePath``) is read
+    differently by different processors: the shape is handed over to pyshacl, whose reading is
+    the reference.
+    """
+    kinds = [p for p in shapes.predicates(node, None) if p in _PATH_KINDS or p in (RDF.first, RDF.rest)]
+    listy = sorted(set(kinds)) == sorted({RDF.first, RDF.rest})
+    if not (listy and len(kinds) == 2) and not (len(kinds) == 1 and kinds[0] in _PATH_KINDS):
+        raise Unsupported(f"malformed property path {node}")
+    if listy:
+        cell, seen = node, set()
+        while cell != RDF.nil:
+            if cell in seen or set(shapes.predicates(cell, None)) - {RDF.first, RDF.rest} \
+                    or len(list(shapes.objects(cell, RDF.first))) != 1 or len(list(shapes.objects(cell, RDF.rest))) != 1:
+                raise Unsupported(f"malformed property path {node}")
+            seen.add(cell)
+            cell = shapes.value(cell, RDF.rest)
+        if len(seen) < 2:
+            raise Unsupported(f"a sequence path of fewer than two steps {node}")

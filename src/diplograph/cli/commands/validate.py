@@ -46,8 +46,9 @@ def validate(
     the ontology's class hierarchy is used: a shape asking for a dg:Agent
     accepts a dg:State if the ontology makes State a subclass of Agent.
     The ontology itself is checked too (every dg: term labelled and defined).
-    Prints one table row per problem, then a summary line. Exit status: 0 conforms (warnings allowed), 1 at least one
-    violation, 2 a file is missing, empty or unreadable.
+    Prints one table row per problem, the conformance policy (only violations fail a run), then a
+    summary line. Exit status: 0 conforms (warnings allowed), 1 at least one violation, 2 a file
+    is missing, empty or unreadable.
     """
     from diplograph.validation.project import validate_project
 
@@ -64,6 +65,7 @@ def validate(
         for r in shown:
             typer.echo(result_line(r))
     verdict = "conforms" if report.conforms else "does not conform"
+    typer.echo(f"policy {report.policy.name}: {report.policy.description}")
     typer.echo(
         f"{verdict}: {plural(report.violations, 'violation')}, {plural(report.warnings, 'warning')}"
         + (f", {plural(report.count('Info'), 'info')}" if report.count("Info") else "")
