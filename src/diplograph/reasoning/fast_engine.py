@@ -48,6 +48,9 @@ cls-uni    ``x a Ci``, U = ``owl:unionOf`` (… Ci …)      → ``x a U`` (as C
 cls-int2   ``x a I``, I = ``owl:intersectionOf`` (… Ci …) → ``x a Ci`` (as I ⊑ Ci, scm-int)
 cls-int1   ``x a C1`` … ``x a Cn``                       → ``x a I``
 cls-avf    ``x a R``, R = ∀p.C, ``x p y``                → ``y a C`` (and scm-avf1/2 in the closure)
+cls-svf1/2 ``x p y``, ``y a C``, R = ∃p.C (C may be owl:Thing) → ``x a R`` (and scm-svf1/2)
+cls-hv1    ``x a R``, R = (p value v)                  → ``x p v``
+cls-hv2    ``x p v``, R = (p value v)                  → ``x a R``
 ========== ==========================================================================
 
 Inconsistencies: owlrl does not stop on a contradiction; it appends an error message to the graph
@@ -61,8 +64,8 @@ cls-maxc1  ``x a R``, R = (≤ 0 p), ``x p y``                → "Erroneous usa
 ========== ==========================================================================
 
 Not compiled (:func:`unsupported_axioms` lists and names any the ontology uses, see
-:mod:`~diplograph.reasoning.fast_schema`): ``owl:someValuesFrom``, ``owl:hasValue``, ``owl:oneOf``,
-``owl:maxCardinality 1``, ``owl:maxQualifiedCardinality``, ``owl:complementOf``,
+:mod:`~diplograph.reasoning.fast_schema`): ``owl:someValuesFrom`` a datatype, ``owl:hasValue`` a
+literal, ``owl:oneOf``, ``owl:maxCardinality 1``, ``owl:maxQualifiedCardinality``, ``owl:complementOf``,
 ``owl:propertyDisjointWith``, ``owl:AllDifferent`` / ``owl:AllDisjointClasses`` /
 ``owl:AllDisjointProperties``, asymmetric and irreflexive properties, negative property assertions,
 ``owl:differentFrom``; and class axioms on blank nodes of the *data* (only the ontology's are
@@ -201,8 +204,9 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
         + [e for a, b in _pairs(store, OWL.equivalentProperty) for e in ((a, b), (b, a))]
     )
     intersections = {i: _list_members(store, head) for i, head in _pairs(store, OWL.intersectionOf)}
-    avf = [(r, p, c) for r, c in _pairs(store, OWL.allValuesFrom) for p in store.objects(r, OWL.onProperty)]
-    sub_class = _class_closure(store, intersections, avf, sub_prop)
+    avf, svf, hv = ([(r, p, c) for r, c in _pairs(store, kind) for p in store.objects(r, OWL.onProperty)]
+                    for kind in (OWL.allValuesFrom, OWL.someValuesFrom, OWL.hasValue))
+    sub_class = _class_closure(store, intersections, avf, svf, sub_prop)
     inverse = {e for a, b in _pairs(store, OWL.inverseOf) for e in ((a, b), (b, a))}
     out: dict[str, Rule] = {}
 
@@ -227,6 +231,10 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
     add("prp-rng", "?p ?c", _pairs(store, RDFS.range), "?y a ?c .", "?x ?p ?y", "FILTER(!isLiteral(?y))")
     add("cax-sco", "?c ?d", [(c, d) for c, ds in sub_class.items() for d in ds], "?x a ?d .", "?x a ?c")
     add("cls-avf", "?r ?p ?c", avf, "?y a ?c .", "?x a ?r . ?x ?p ?y", "FILTER(!isLiteral(?y))")
+    add("cls-svf1", "?r ?p ?c", [t for t in svf if t[2] != OWL.Thing], "?x a ?r .", "?x ?p ?y . ?y a ?c")
+    add("cls-svf2", "?r ?p", [(r, p) for r, p, c in svf if c == OWL.Thing], "?x a ?r .", "?x ?p ?y")
+    add("cls-hv1", "?r ?p ?v", hv, "?x ?p ?v .", "?x a ?r")
+    add("cls-hv2", "?r ?p ?v", hv, "?x a ?r .", "?x ?p ?v")
     for n, (cls, members) in enumerate(sorted(intersections.items(), key=str)):
         if members and _iri(cls) and all(_iri(m) for m in members):
             out[f"cls-int1-{n}"] = Rule(f"?x {_TYPE} {sparql(cls)} .",
@@ -247,13 +255,16 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
     return {**{k: out[k] for k in first}, **chains, **{k: v for k, v in out.items() if k not in first}}
 
 
-def _class_closure(store: WorkingStore, intersections: dict, avf: list[tuple], sub_prop: dict) -> dict:
+def _class_closure(store: WorkingStore, intersections: dict, avf: list[tuple], svf: list[tuple],
+                   sub_prop: dict) -> dict:
     """Class subsumption as the rules use it: node -> every class above it (not itself).
 
     Edges: ``rdfs:subClassOf``, ``owl:equivalentClass`` both ways, union members under their union
     (scm-uni), an intersection under its members (scm-int), and between ``owl:allValuesFrom``
     restrictions (scm-avf1: same property, filler below; scm-avf2: same filler, property below, the
-    other way round). The last depend on the closure itself, so it is recomputed until they settle.
+    other way round) and between ``owl:someValuesFrom`` ones (scm-svf1/2: filler or property below).
+    The last depend on the closure itself, so it is recomputed until they settle. (scm-hv adds
+    nothing about instances: cls-hv1 then cls-hv2 draw it.)
     """
     edges = set(_pairs(store, RDFS.subClassOf))
     edges |= {e for a, b in _pairs(store, OWL.equivalentClass) for e in ((a, b), (b, a))}
@@ -270,6 +281,13 @@ def _class_closure(store: WorkingStore, intersections: dict, avf: list[tuple], s
                     below.add((r1, r2))  # scm-avf1
                 if c1 == c2 and p2 in sub_prop.get(p1, ()):
                     below.add((r2, r1))  # scm-avf2
+        for r1, p1, c1 in svf:
+            for r2, p2, c2 in svf:
+                if r1 == r2:
+                    continue
+                # one step at a time, like owlrl: a lower filler (scm-svf1) or a lower property (scm-svf2)
+                if (p1 == p2 and (c1 == c2 or c2 in closed.get(c1, ()))) or (c1 == c2 and p2 in sub_prop.get(p1, ())):
+                    below.add((r1, r2))
         if below <= edges:
             return closed
         edges |= below
@@ -405,7 +423,8 @@ class FastReasoner:
 #: Predicates of the axioms the rules read; on a blank node of the data (not named by skolemise) they are refused.
 _AXIOM_PREDICATES = (
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
-    OWL.inverseOf, OWL.unionOf, OWL.intersectionOf, OWL.allValuesFrom, OWL.onProperty, OWL.maxCardinality,
+    OWL.inverseOf, OWL.unionOf, OWL.intersectionOf, OWL.allValuesFrom, OWL.someValuesFrom, OWL.hasValue,
+    OWL.onProperty, OWL.maxCardinality,
     OWL.disjointWith, OWL.propertyChainAxiom,
 )
 
@@ -418,6 +437,8 @@ def _unhandled_in_data(store: WorkingStore) -> list[str]:
     for row in store.select(f"SELECT DISTINCT ?s ?p WHERE {{ {{ VALUES ?p {{ {refused} }} ?s ?p ?o }} UNION "
                             f"{{ VALUES ?p {{ {kinds} }} ?s {_TYPE} ?p }} }}"):
         found.add(f"{row['p'].n3()} on {row['s'].n3()} (in the data)")
+    for row in store.select(f"SELECT DISTINCT ?s WHERE {{ ?s {sparql(OWL.hasValue)} ?o FILTER(isLiteral(?o)) }}"):
+        found.add(f"{OWL.hasValue.n3()} a literal on {row['s'].n3()} (in the data)")
     axioms = " ".join(sparql(p) for p in _AXIOM_PREDICATES)
     for row in store.select(f"SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {axioms} }} ?s ?p ?o "
                             "FILTER(isBlank(?s) || isBlank(?o)) }"):

@@ -30,7 +30,7 @@ SKOLEM = "urn:x-diplograph:fast-rules:bnode:"
 
 #: OWL terms (used as predicates) whose OWL 2 RL rules are not compiled.
 UNSUPPORTED_PREDICATES: tuple[URIRef, ...] = (
-    OWL.someValuesFrom, OWL.hasValue, OWL.oneOf, OWL.maxQualifiedCardinality, OWL.complementOf,
+    OWL.oneOf, OWL.maxQualifiedCardinality, OWL.complementOf,
     OWL.propertyDisjointWith, OWL.differentFrom, OWL.sourceIndividual, OWL.members, OWL.distinctMembers,
 )
 #: OWL classes whose instances are axioms (or properties) the rules do not cover.
@@ -73,7 +73,9 @@ def unhandled_axioms(ontology: Graph) -> list[UnhandledAxiom]:
     """The axioms of ``ontology`` the fast reasoner's rules do not implement, sorted by name.
 
     ``owl:maxCardinality`` is compiled for 0 (an inconsistency report, like owlrl's) and for 2 or
-    more (which OWL 2 RL draws nothing from); 1 would equate values and is refused.
+    more (which OWL 2 RL draws nothing from); 1 would equate values and is refused. So are
+    ``owl:someValuesFrom`` a datatype (owlrl types literals, the rules do not) and ``owl:hasValue``
+    a literal (Oxigraph compares literals by value, owlrl by term).
     """
     found: dict[str, UnhandledAxiom] = {}
 
@@ -87,10 +89,21 @@ def unhandled_axioms(ontology: Graph) -> list[UnhandledAxiom]:
     for kind in UNSUPPORTED_TYPES:
         for subject in ontology.subjects(RDF.type, kind, unique=True):
             refuse(kind, subject)
+    for subject, filler in ontology.subject_objects(OWL.someValuesFrom):
+        # owlrl types literals with their datatype (cls-svf1 on a data range); the rules do not
+        if isinstance(filler, URIRef) and str(filler).startswith(_BUILTIN) and filler != OWL.Thing:
+            refuse(OWL.someValuesFrom, subject, f" {_name(ontology, filler)}")
+    for subject, value in ontology.subject_objects(OWL.hasValue):
+        if isinstance(value, Literal):  # Oxigraph matches literals by value where owlrl compares terms
+            refuse(OWL.hasValue, subject, f" {value.n3(ontology.namespace_manager)}")
     for subject, bound in ontology.subject_objects(OWL.maxCardinality):
         if not (isinstance(bound, Literal) and isinstance(bound.toPython(), int) and bound.toPython() != 1):
             refuse(OWL.maxCardinality, subject, f" {bound}")
     return [found[k] for k in sorted(found)]
+
+
+_BUILTIN = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+            "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
 
 
 def _name(graph: Graph, term: Node) -> str:

@@ -1,14 +1,15 @@
-"""Instance data generated from an ontology's own axioms, for comparing the reasoners on it.
+"""Instance data generated from an ontology's own axioms, for the tests and benchmarks of the reasoners.
 
-Test fixtures, not claims about the world: every node is invented, under :data:`DATA`.
+Invented data, not claims about the world (like :mod:`synthetic`): every node is under :data:`DATA`.
 
 :func:`vocabulary` reads what an ontology declares (named classes; properties with their domains,
 ranges, datatypes, inverses, chains), and :func:`build` turns a list of *choices* (small integers)
-into a graph: instances of every class, assertions of every property between typed, untyped and
-blank subjects and objects, two values of every functional property, a value of the property of
-every restriction for the classes under it, and paths along every ``owl:propertyChainAxiom``. The choices come from
-a seeded ``random.Random`` (:func:`seeded_choices`, deterministic) or from hypothesis (which then
-shrinks a failing graph to a small one).
+into a graph: instances of every class (the ontology's own individuals too); assertions of every property between typed, untyped and
+blank subjects and objects (one value per subject for a functional property); two values of every
+functional property on one node; a value of the property of every restriction for the classes
+under it; and a path along every ``owl:propertyChainAxiom``. The choices come from a seeded
+``random.Random`` (:func:`seeded_choices`, deterministic) or from hypothesis (which then shrinks a
+failing graph to a small one).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Vocabulary:
     chains: tuple[tuple[URIRef, ...], ...]
     functional: frozenset
     restricted: tuple[tuple[URIRef, URIRef], ...]  # (named class, property of a restriction above it)
+    individuals: dict  # class -> the ontology's own instances of it (ex:France a ex:Country)
 
 
 def _named(graph: Graph, node) -> list[URIRef]:
@@ -113,6 +115,7 @@ def vocabulary(graph: Graph) -> Vocabulary:
         chains=tuple(sorted(chains)),
         functional=frozenset(graph.subjects(RDF.type, OWL.FunctionalProperty)),
         restricted=tuple(_restricted(graph, classes)),
+        individuals={c: sorted(s for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)) for c in classes},
     )
 
 
@@ -137,15 +140,18 @@ def build(vocab: Vocabulary, choices: list[tuple[int, int, int]], instances: int
             node = DATA[f"c{i}-{k}"]
             graph.add((node, RDF.type, cls))
             typed.setdefault(cls, []).append(node)
+        typed[cls] += vocab.individuals.get(cls, [])  # so that owl:hasValue ex:France has its premise
     every = [n for nodes in typed.values() for n in nodes]
-    blanks = [BNode(f"genb{k}") for k in range(8)]
+    # the pools of untyped and blank nodes grow with the data, so that a larger graph is not a denser one
+    untyped = max(40, len(choices) // 4)
+    blanks = [BNode(f"genb{k}") for k in range(max(8, len(choices) // 20))]
 
     def pick(kind: int, which: int, classes: list[URIRef]):
         if kind % 4 == 0 and classes:
             nodes = typed[classes[which % len(classes)]]
             return nodes[which // len(classes) % len(nodes)]
         if kind % 4 == 1:
-            return DATA[f"u{which % 40}"]
+            return DATA[f"u{which % untyped}"]
         if kind % 4 == 2:
             return blanks[which % len(blanks)]
         return every[which % len(every)]
@@ -153,6 +159,8 @@ def build(vocab: Vocabulary, choices: list[tuple[int, int, int]], instances: int
     for prop_index, subject, obj in choices:
         prop = vocab.properties[prop_index % len(vocab.properties)]
         s = pick(subject, subject // 4, [c for c in vocab.domains.get(prop, []) if c in typed])
+        if prop in vocab.functional and graph.value(s, prop) is not None:
+            s = DATA[f"f{len(graph)}"]  # one value each: owl:sameAs only where asked for below
         if prop in vocab.datatype:
             o = _literal(vocab.datatype[prop], obj)
         else:
@@ -173,7 +181,8 @@ def build(vocab: Vocabulary, choices: list[tuple[int, int, int]], instances: int
 def seeded_choices(vocab: Vocabulary, seed: int, per_property: int = 3) -> list[tuple[int, int, int]]:
     """``per_property`` assertions of every property, ends chosen by ``random.Random(seed)``."""
     rng = random.Random(seed)
-    return [(i, rng.randrange(64), rng.randrange(64))
+    spread = 64 * max(1, per_property // 3)  # which node of a pool: wide enough for the largest pool
+    return [(i, rng.randrange(spread), rng.randrange(spread))
             for i in range(len(vocab.properties)) for _ in range(per_property)]
 
 
