@@ -66,7 +66,7 @@ def problems(err: DiplographError) -> tuple[str, ...]:
     if isinstance(err, MissingGraphsError):
         return (f"{err}; upload them with `diplograph push --endpoint {err.url}`",)
     if isinstance(err, UnsupportedAxiomError):
-        return (f"{err}; use --engine reference",)
+        return tuple(f"the {err.engine} reasoner does not compile {axiom}; use --engine reference" for axiom in err.axioms)
     if isinstance(err, UnknownEngineError):
         return (f"--engine {err.engine!r}: choose one of {', '.join(err.choices)}",)
     if isinstance(err, CredentialsError) and err.problem == "no-password":

@@ -65,6 +65,15 @@ and each one is a modelling bug to explain (OWL-RL would copy every fact of
 one node onto the other; the design reconciles duplicates by rewriting IRIs at
 merge time, never by ``owl:sameAs``).
 
+Inconsistencies are reported, not stored
+----------------------------------------
+When the data contradicts the ontology (an individual of two ``owl:disjointWith`` classes, a value
+for a property an ``owl:maxCardinality 0`` restriction forbids), owlrl does not stop: it appends
+``[] a err:ErrorMessage ; err:error "Disjoint classes … have a common individual …"`` to the
+graph. Those blank nodes are not facts about the data, and fresh ones on every run; the filter
+takes them out and lists the messages in :attr:`InferenceResult.inconsistencies` (the fast engine
+writes the same messages), and ``diplograph infer`` / ``build`` print each as a warning.
+
 ``owl:hasKey`` is not given to owlrl
 ------------------------------------
 owlrl 7.6's rule prp-key compares only the first n-1 key properties (its loop
@@ -93,7 +102,8 @@ reports the ``owl:sameAs`` itself.
 
 Engines (:data:`ENGINES`, one interface, :class:`Reasoner`): ``"reference"`` (owlrl,
 :mod:`~diplograph.reasoning.owlrl_engine`) and ``"fast"`` (the ontology's OWL 2 RL rules as
-SPARQL updates on Oxigraph, :mod:`~diplograph.reasoning.fast_engine`, the same kept triples).
+SPARQL updates on Oxigraph, :mod:`~diplograph.reasoning.fast_engine`, the same kept triples; it
+refuses an ontology with an axiom it does not compile, naming it: :mod:`~diplograph.reasoning.fast_schema`).
 Both return an :class:`~diplograph.reasoning.result.InferenceResult` filtered by the same
 function, so they drop exactly the same noise.
 """

@@ -37,12 +37,41 @@ rules scm-*, ``rdf:type owl:Thing``, reflexive ``owl:sameAs``, triples about lit
 The input pruning of the reference engine only matters for ``owl:sameAs`` replacement
 (eq-rep-*), which therefore only copies the triples owlrl would have been given.
 
-Not compiled (:func:`unsupported_axioms` lists any the ontology uses): class expressions that
-OWL 2 RL reasons with (``owl:someValuesFrom``, ``owl:allValuesFrom``, ``owl:hasValue``,
-``owl:intersectionOf``, ``owl:unionOf``, ``owl:oneOf``, ``owl:maxCardinality``,
-``owl:maxQualifiedCardinality``) and ``owl:hasKey`` (withheld from owlrl as well).
-The diplograph ontology uses none of them; :meth:`FastReasoner.infer` raises
-:class:`~diplograph.errors.UnsupportedAxiomError` rather than give a different answer.
+Class expressions (ORG and PROV-O use them; tests/test_fast_rules_vocabularies.py compares both
+vocabularies with owlrl). The ontology's blank nodes are given IRIs inside the store
+(:func:`~diplograph.reasoning.fast_schema.skolemise`) so that a rule can name them; conclusions are
+turned back into the blank nodes before the noise filter, which drops them as ``anonymous-type``
+just as it drops owlrl's.
+
+========== ==========================================================================
+cls-uni    ``x a Ci``, U = ``owl:unionOf`` (… Ci …)      → ``x a U`` (as Ci ⊑ U, scm-uni)
+cls-int2   ``x a I``, I = ``owl:intersectionOf`` (… Ci …) → ``x a Ci`` (as I ⊑ Ci, scm-int)
+cls-int1   ``x a C1`` … ``x a Cn``                       → ``x a I``
+cls-avf    ``x a R``, R = ∀p.C, ``x p y``                → ``y a C`` (and scm-avf1/2 in the closure)
+cls-svf1/2 ``x p y``, ``y a C``, R = ∃p.C (C may be owl:Thing) → ``x a R`` (and scm-svf1/2)
+cls-hv1    ``x a R``, R = (p value v)                  → ``x p v``
+cls-hv2    ``x p v``, R = (p value v)                  → ``x a R``
+========== ==========================================================================
+
+Inconsistencies: owlrl does not stop on a contradiction; it appends an error message to the graph
+(``[] a err:ErrorMessage ; err:error "…"``). The fast reasoner checks the same two rules after the
+fixpoint, with owlrl's wording, and both engines' results list them in
+:attr:`~diplograph.reasoning.result.InferenceResult.inconsistencies`:
+
+========== ==========================================================================
+cax-dw     ``x a C1``, ``x a C2``, C1 ``owl:disjointWith`` C2  → "Disjoint classes C1 and C2 have a common individual x"
+cls-maxc1  ``x a R``, R = (≤ 0 p), ``x p y``                → "Erroneous usage of maximum cardinality with R and y"
+========== ==========================================================================
+
+Not compiled (:func:`unsupported_axioms` lists and names any the ontology uses, see
+:mod:`~diplograph.reasoning.fast_schema`): ``owl:someValuesFrom`` a datatype, ``owl:hasValue`` a
+literal, ``owl:oneOf``, ``owl:maxCardinality 1``, ``owl:maxQualifiedCardinality``, ``owl:complementOf``,
+``owl:propertyDisjointWith``, ``owl:AllDifferent`` / ``owl:AllDisjointClasses`` /
+``owl:AllDisjointProperties``, asymmetric and irreflexive properties, negative property assertions,
+``owl:differentFrom``; and class axioms on blank nodes of the *data* (only the ontology's are
+named). ``owl:hasKey`` is withheld from both engines. :meth:`FastReasoner.infer` raises
+:class:`~diplograph.errors.UnsupportedAxiomError` naming each such axiom, before any rule runs,
+rather than give a different answer.
 """
 
 from __future__ import annotations
@@ -50,22 +79,24 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from diplograph.errors import UnsupportedAxiomError
-from diplograph.reasoning.result import InferenceResult, keep_worth_storing, mentioned_terms
+from diplograph.reasoning.fast_schema import (
+    UNSUPPORTED_PREDICATES,
+    UNSUPPORTED_TYPES,
+    UnhandledAxiom,
+    skolemise,
+    unhandled_axioms,
+    unskolemise,
+)
+from diplograph.reasoning.result import OWLRL_ERRORS, InferenceResult, keep_worth_storing, mentioned_terms
 from diplograph.store import WorkingStore, canonical_literals
 from diplograph.terms import sparql
 
-__all__ = ["UNSUPPORTED_AXIOMS", "FastReasoner", "rules", "unsupported_axioms"]
+__all__ = ["FastReasoner", "inconsistencies", "rules", "unsupported_axioms"]
 
-#: OWL terms whose OWL 2 RL rules are not compiled.
-UNSUPPORTED_AXIOMS: tuple[URIRef, ...] = (
-    OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.intersectionOf, OWL.unionOf, OWL.oneOf,
-    OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.complementOf, OWL.disjointWith,
-    OWL.propertyDisjointWith, OWL.AllDifferent, OWL.differentFrom, OWL.sourceIndividual,
-)
 # Each round's conclusions go to a named graph of their own: <urn:x-diplograph:fast-rules:round-N>.
 _ROUNDS = "urn:x-diplograph:fast-rules:round-"
 _SAME = f"<{OWL.sameAs}>"
@@ -74,10 +105,9 @@ _TYPE = f"<{RDF.type}>"
 MAX_ROUNDS = 1000
 
 
-def unsupported_axioms(ontology: Graph) -> list[URIRef]:
-    """OWL terms of :data:`UNSUPPORTED_AXIOMS` that ``ontology`` uses (as predicate or object)."""
-    used = set(ontology.predicates()) | set(ontology.objects(None, RDF.type))
-    return sorted((t for t in UNSUPPORTED_AXIOMS if t in used), key=str)
+def unsupported_axioms(ontology: Graph) -> list[UnhandledAxiom]:
+    """The axioms of ``ontology`` the rules do not implement, each named (empty: the engine can reason with it)."""
+    return unhandled_axioms(ontology)
 
 
 # --- the schema -----------------------------------------------------------------------
@@ -169,14 +199,14 @@ def _round_graph(number: int) -> str:
 
 def rules(store: WorkingStore) -> dict[str, Rule]:
     """The SPARQL UPDATE rules for the axioms in ``store`` (name -> rule), sameAs rules excluded."""
-    sub_class = _closure(
-        _pairs(store, RDFS.subClassOf)
-        + [e for a, b in _pairs(store, OWL.equivalentClass) for e in ((a, b), (b, a))]
-    )
     sub_prop = _closure(
         _pairs(store, RDFS.subPropertyOf)
         + [e for a, b in _pairs(store, OWL.equivalentProperty) for e in ((a, b), (b, a))]
     )
+    intersections = {i: _list_members(store, head) for i, head in _pairs(store, OWL.intersectionOf)}
+    avf, svf, hv = ([(r, p, c) for r, c in _pairs(store, kind) for p in store.objects(r, OWL.onProperty)]
+                    for kind in (OWL.allValuesFrom, OWL.someValuesFrom, OWL.hasValue))
+    sub_class = _class_closure(store, intersections, avf, svf, sub_prop)
     inverse = {e for a, b in _pairs(store, OWL.inverseOf) for e in ((a, b), (b, a))}
     out: dict[str, Rule] = {}
 
@@ -200,6 +230,15 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
     add("prp-dom", "?p ?c", _pairs(store, RDFS.domain), "?x a ?c .", "?x ?p ?y")
     add("prp-rng", "?p ?c", _pairs(store, RDFS.range), "?y a ?c .", "?x ?p ?y", "FILTER(!isLiteral(?y))")
     add("cax-sco", "?c ?d", [(c, d) for c, ds in sub_class.items() for d in ds], "?x a ?d .", "?x a ?c")
+    add("cls-avf", "?r ?p ?c", avf, "?y a ?c .", "?x a ?r . ?x ?p ?y", "FILTER(!isLiteral(?y))")
+    add("cls-svf1", "?r ?p ?c", [t for t in svf if t[2] != OWL.Thing], "?x a ?r .", "?x ?p ?y . ?y a ?c")
+    add("cls-svf2", "?r ?p", [(r, p) for r, p, c in svf if c == OWL.Thing], "?x a ?r .", "?x ?p ?y")
+    add("cls-hv1", "?r ?p ?v", hv, "?x ?p ?v .", "?x a ?r")
+    add("cls-hv2", "?r ?p ?v", hv, "?x a ?r .", "?x ?p ?v")
+    for n, (cls, members) in enumerate(sorted(intersections.items(), key=str)):
+        if members and _iri(cls) and all(_iri(m) for m in members):
+            out[f"cls-int1-{n}"] = Rule(f"?x {_TYPE} {sparql(cls)} .",
+                                        tuple(f"?x {_TYPE} {sparql(m)} ." for m in members))
     add("prp-fp", "?p", [(p,) for p in _typed(store, OWL.FunctionalProperty)], f"?y1 {_SAME} ?y2 .",
         "?x ?p ?y1 . ?x ?p ?y2", "FILTER(!sameTerm(?y1, ?y2) && !isLiteral(?y1) && !isLiteral(?y2))")
     add("prp-ifp", "?p", [(p,) for p in _typed(store, OWL.InverseFunctionalProperty)], f"?x1 {_SAME} ?x2 .",
@@ -214,6 +253,78 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
         chains[f"prp-spo2-{n}"] = Rule(f"?v0 {sparql(prop)} {names[-1]} .", premises)
     first = [k for k in out if k in ("prp-inv", "prp-symp", "prp-trp")]
     return {**{k: out[k] for k in first}, **chains, **{k: v for k, v in out.items() if k not in first}}
+
+
+def _class_closure(store: WorkingStore, intersections: dict, avf: list[tuple], svf: list[tuple],
+                   sub_prop: dict) -> dict:
+    """Class subsumption as the rules use it: node -> every class above it (not itself).
+
+    Edges: ``rdfs:subClassOf``, ``owl:equivalentClass`` both ways, union members under their union
+    (scm-uni), an intersection under its members (scm-int), and between ``owl:allValuesFrom``
+    restrictions (scm-avf1: same property, filler below; scm-avf2: same filler, property below, the
+    other way round) and between ``owl:someValuesFrom`` ones (scm-svf1/2: filler or property below).
+    The last depend on the closure itself, so it is recomputed until they settle. (scm-hv adds
+    nothing about instances: cls-hv1 then cls-hv2 draw it.)
+    """
+    edges = set(_pairs(store, RDFS.subClassOf))
+    edges |= {e for a, b in _pairs(store, OWL.equivalentClass) for e in ((a, b), (b, a))}
+    edges |= {(m, u) for u, head in _pairs(store, OWL.unionOf) for m in _list_members(store, head)}
+    edges |= {(i, m) for i, members in intersections.items() for m in members}
+    while True:
+        closed = _closure(sorted(edges, key=str))
+        below = set()
+        for r1, p1, c1 in avf:
+            for r2, p2, c2 in avf:
+                if r1 == r2:
+                    continue
+                if p1 == p2 and (c1 == c2 or c2 in closed.get(c1, ())):
+                    below.add((r1, r2))  # scm-avf1
+                if c1 == c2 and p2 in sub_prop.get(p1, ()):
+                    below.add((r2, r1))  # scm-avf2
+        for r1, p1, c1 in svf:
+            for r2, p2, c2 in svf:
+                if r1 == r2:
+                    continue
+                # one step at a time, like owlrl: a lower filler (scm-svf1) or a lower property (scm-svf2)
+                if (p1 == p2 and (c1 == c2 or c2 in closed.get(c1, ()))) or (c1 == c2 and p2 in sub_prop.get(p1, ())):
+                    below.add((r1, r2))
+        if below <= edges:
+            return closed
+        edges |= below
+
+
+def inconsistencies(store: WorkingStore) -> list[str]:
+    """owlrl's messages for the contradictions in the closed ``store`` (cax-dw, cls-maxc1), sorted.
+
+    Terms are written as owlrl writes them (``%s``: the bare IRI, a blank node's label), with the
+    ontology's own blank nodes, so that both engines report the same text.
+    """
+    found = set()
+    for c1, c2 in _pairs(store, OWL.disjointWith):
+        if _iri(c1) and _iri(c2):
+            query = f"SELECT DISTINCT ?x WHERE {{ ?x {_TYPE} {sparql(c1)} . ?x {_TYPE} {sparql(c2)} }}"
+            for row in store.select(query):
+                found.add("Disjoint classes %s and %s have a common individual %s"
+                          % (unskolemise(c1), unskolemise(c2), row["x"]))
+    for restriction, bound in _pairs(store, OWL.maxCardinality):
+        if not (_iri(restriction) and isinstance(bound, Literal) and bound.toPython() == 0):
+            continue
+        for prop in store.objects(restriction, OWL.onProperty):
+            if not _iri(prop):
+                continue
+            query = f"SELECT DISTINCT ?y WHERE {{ ?x {_TYPE} {sparql(restriction)} . ?x {sparql(prop)} ?y }}"
+            for row in store.select(query):
+                found.add("Erroneous usage of maximum cardinality with %s and %s" % (unskolemise(restriction), row["y"]))
+    return sorted(found)
+
+
+def _error_triples(messages: list[str]) -> list[tuple]:
+    """The messages in owlrl's form, so that they pass through the same filter as its output."""
+    triples = []
+    for message in messages:
+        node = BNode()
+        triples += [(node, RDF.type, OWLRL_ERRORS.ErrorMessage), (node, OWLRL_ERRORS.error, Literal(message))]
+    return triples
 
 
 def _same_as_rules(relevant: tuple[set, set], literal_pairs: list[tuple]) -> dict[str, Rule]:
@@ -277,16 +388,22 @@ class FastReasoner:
         started = time.perf_counter()
         schema = Graph()
         schema += (t for t in ontology if t[1] != OWL.hasKey)
-        missing = unsupported_axioms(schema)
+        missing = unsupported_axioms(ontology)
         if missing:
             raise UnsupportedAxiomError("fast", tuple(missing))
+        named = skolemise(schema)  # the rules can only name IRIs
         if isinstance(data, WorkingStore):
             store, given = data, len(data)
-            store.add_graph(schema)
+            store.add_graph(named)
         else:
-            store, given = WorkingStore.of_graphs(data, schema), len(data)
+            store, given = WorkingStore.of_graphs(data, named), len(data)
+        missing = _unhandled_in_data(store)
+        if missing:
+            raise UnsupportedAxiomError("fast", tuple(missing))
         round_number = _run_to_fixpoint(store, rules(store), schema, data)
-        triples = [t for n in range(1, round_number + 1) for t in store.triples(f"{_ROUNDS}{n}")]
+        triples = [tuple(unskolemise(t) for t in triple)
+                   for n in range(1, round_number + 1) for triple in store.triples(f"{_ROUNDS}{n}")]
+        triples += _error_triples(inconsistencies(store))
         store.update(" ; ".join(f"DROP SILENT GRAPH {_round_graph(n)}" for n in range(1, round_number + 1)))
         if isinstance(data, Graph):
             triples = _restore_literals(triples, data)
@@ -301,6 +418,32 @@ class FastReasoner:
             asserted=given + len(ontology),
             reasoner_input=given + len(schema),
         )
+
+
+#: Predicates of the axioms the rules read; on a blank node of the data (not named by skolemise) they are refused.
+_AXIOM_PREDICATES = (
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
+    OWL.inverseOf, OWL.unionOf, OWL.intersectionOf, OWL.allValuesFrom, OWL.someValuesFrom, OWL.hasValue,
+    OWL.onProperty, OWL.maxCardinality,
+    OWL.disjointWith, OWL.propertyChainAxiom,
+)
+
+
+def _unhandled_in_data(store: WorkingStore) -> list[str]:
+    """Axioms asserted in the data that the rules would not apply, named (the ontology's were checked already)."""
+    found = set()
+    refused = " ".join(sparql(p) for p in UNSUPPORTED_PREDICATES)
+    kinds = " ".join(sparql(k) for k in UNSUPPORTED_TYPES)
+    for row in store.select(f"SELECT DISTINCT ?s ?p WHERE {{ {{ VALUES ?p {{ {refused} }} ?s ?p ?o }} UNION "
+                            f"{{ VALUES ?p {{ {kinds} }} ?s {_TYPE} ?p }} }}"):
+        found.add(f"{row['p'].n3()} on {row['s'].n3()} (in the data)")
+    for row in store.select(f"SELECT DISTINCT ?s WHERE {{ ?s {sparql(OWL.hasValue)} ?o FILTER(isLiteral(?o)) }}"):
+        found.add(f"{OWL.hasValue.n3()} a literal on {row['s'].n3()} (in the data)")
+    axioms = " ".join(sparql(p) for p in _AXIOM_PREDICATES)
+    for row in store.select(f"SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {axioms} }} ?s ?p ?o "
+                            "FILTER(isBlank(?s) || isBlank(?o)) }"):
+        found.add(f"{row['p'].n3()} on {row['s'].n3()} (a class axiom on a blank node of the data)")
+    return sorted(found)
 
 
 def _run_to_fixpoint(store: WorkingStore, compiled: dict[str, Rule], schema: Graph, data) -> int:

@@ -9,12 +9,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 __all__ = [
     "DROP_REASONS",
+    "OWLRL_ERRORS",
     "InferenceResult",
     "builtin",
     "keep_worth_storing",
@@ -35,6 +36,10 @@ DROP_REASONS: tuple[str, ...] = (
     "anonymous-type",
     "ontology-term",
 )
+
+#: The namespace of owlrl's error messages (``[] a err:ErrorMessage ; err:error "…"``), appended to
+#: its output when the data contradicts the ontology (owlrl.Namespaces.ERRNS).
+OWLRL_ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 _BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
@@ -75,8 +80,11 @@ class InferenceResult:
     ``counts`` has ``asserted`` (triples given: data plus ontology),
     ``reasoner-input`` (after pruning), ``produced`` (new triples owlrl
     derived), ``kept``, ``same-as`` (non-reflexive ``owl:sameAs`` kept) and
-    one entry per :data:`DROP_REASONS` reason. ``same_as`` lists the
-    non-reflexive ``owl:sameAs`` pairs, each once (sorted).
+    one entry per :data:`DROP_REASONS` reason, and ``inconsistencies``. ``same_as`` lists the
+    non-reflexive ``owl:sameAs`` pairs, each once (sorted). ``inconsistencies`` holds owlrl's
+    messages for contradictions between the data and the ontology (``Disjoint classes … have a
+    common individual …``), sorted: reports, not facts, so they are neither kept nor counted as
+    produced.
     """
 
     inferred: frozenset[tuple[Node, Node, Node]]
@@ -84,6 +92,7 @@ class InferenceResult:
     counts: dict[str, int] = field(default_factory=dict)
     same_as: tuple[tuple[URIRef, URIRef], ...] = ()
     engine: str = "owlrl"
+    inconsistencies: tuple[str, ...] = ()
 
     @property
     def kept(self) -> int:
@@ -104,14 +113,19 @@ def keep_worth_storing(
     """Sort a reasoner's new triples into kept and dropped (see "What is dropped" above).
 
     The result holds the kept triples, the non-reflexive owl:sameAs pairs among them (a modelling
-    bug if any), and counts: ``produced``, one per drop reason, ``kept``, ``asserted`` and
+    bug if any), owlrl's error messages (taken out of the triples), and counts: ``produced``, one per drop reason, ``kept``, ``asserted`` and
     ``reasoner-input``. Both engines use it, so they drop exactly the same noise.
     """
     counts: Counter[str] = Counter()
     described = ontology_terms(ontology)
     kept: set[tuple[Node, Node, Node]] = set()
     same_as: set[tuple[URIRef, URIRef]] = set()
+    messages: set[str] = set()
     for triple in candidates:
+        if isinstance(triple[0], BNode) and (triple[1] == OWLRL_ERRORS.error or triple[2] == OWLRL_ERRORS.ErrorMessage):
+            if triple[1] == OWLRL_ERRORS.error:
+                messages.add(str(triple[2]))
+            continue
         counts["produced"] += 1
         reason = noise(triple, described)
         if reason:
@@ -126,6 +140,7 @@ def keep_worth_storing(
     counts["reasoner-input"] = reasoner_input
     counts["kept"] = len(inferred)
     counts["same-as"] = len(same_as)
+    counts["inconsistencies"] = len(messages)
     for reason in DROP_REASONS:
         counts.setdefault(reason, 0)
     return InferenceResult(
@@ -134,6 +149,7 @@ def keep_worth_storing(
         counts=dict(counts),
         same_as=tuple(sorted(same_as, key=lambda pair: (str(pair[0]), str(pair[1])))),
         engine=engine,
+        inconsistencies=tuple(sorted(messages)),
     )
 
 

@@ -85,3 +85,5 @@ def build(
     if report.inference is not None:
         for a, b in report.inference.same_as:
             typer.echo(f"warning: owl:sameAs inferred between {a} and {b}: a modelling bug", err=True)
+        for message in report.inference.inconsistencies:
+            typer.echo(f"warning: the data contradicts the ontology: {message}", err=True)

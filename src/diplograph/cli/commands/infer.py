@@ -54,6 +54,8 @@ def infer(
     console().print(table)
     for a, b in result.same_as:
         typer.echo(f"warning: owl:sameAs inferred between {term(a)} and {term(b)}: a modelling bug", err=True)
+    for message in result.inconsistencies:
+        typer.echo(f"warning: the data contradicts the ontology: {message}", err=True)
     if output is not None:
         export = new_dataset("rdflib")
         add_graph(export, graph_iri("inferred"), result.inferred)
