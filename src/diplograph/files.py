@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TextIO
 from pathlib import Path
 
 from diplograph.errors import OutputPathError
 
-__all__ = ["NotUtf8", "decode_utf8", "write_all_atomically", "write_atomically"]
+__all__ = ["NotUtf8", "atomic_text_file", "decode_utf8", "write_all_atomically", "write_atomically"]
 
 
 def write_atomically(path: Path | str, content: str | bytes, *, mode: int = 0o644) -> Path:
@@ -65,6 +68,37 @@ def write_all_atomically(outputs: list[tuple[Path | str, str | bytes]], *, mode:
             Path(tmp).unlink(missing_ok=True)
         raise
     return [path for _tmp, path in staged]
+
+
+@contextmanager
+def atomic_text_file(path: Path | str, *, mode: int = 0o644) -> Iterator[TextIO]:
+    """A text file to write in pieces (UTF-8, ``\\n`` line ends) that replaces ``path`` only when the block ends well.
+
+    For outputs too large to hold in memory (an import of a million events): the content streams
+    to a temporary file beside ``path``, renamed onto it at the end; on any error, Ctrl-C included,
+    the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputPathError(path, "is a folder, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputPathError(path, exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputPathError(path, exc.strerror or str(exc)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)
