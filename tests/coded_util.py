@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 ICEWS_SAMPLE = DATA / "icews" / "events.2018.sample.tab"
 GDELT_SAMPLE = DATA / "gdelt" / "events.sample.tsv"
+PROJECT_PARTS = ("ontology", "graphs", "queries", "vendor", "sources", "reference")
 COUNTRY_CODES = ROOT / "vendor" / "reference" / "country-codes.csv"
 CAMEO_CODES = ROOT / "vendor" / "reference" / "cameo-codes.csv"
 
@@ -110,3 +112,58 @@ def cli(*args: str, cwd: Path, home: Path, timeout: int = 600) -> subprocess.Com
     env["DIPLOGRAPH_HOME"] = str(home)
     return subprocess.run([sys.executable, "-m", "diplograph", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def copy_project(dest: Path) -> Path:
+    for part in PROJECT_PARTS:
+        shutil.copytree(ROOT / part, dest / part)
+    return dest
+
+
+# --- one list of (pair, month, quad class, intensity, CAMEO code) over both samples -----------------
+
+CROSSWALK = ROOT / "vendor" / "reference" / "cameo-to-plover.txt"
+
+
+@cache
+def plover_event_types() -> dict[str, str]:
+    """CAMEO code -> PLOVER event type, read from the crosswalk's 'CODE: EVENT, mode, context' lines."""
+    explicit: dict[str, str] = {}
+    headings: dict[str, set[str]] = defaultdict(set)
+    for raw in CROSSWALK.read_text(encoding="utf-8").splitlines():
+        text = raw.split("#")[0].strip()
+        if ":" not in text or not text.split(":")[0].isdigit():
+            continue
+        code, rest = (part.strip() for part in text.split(":", 1))
+        fields = rest.split(",")
+        if len(fields) == 1:
+            headings[code].add(fields[0].strip())
+        else:
+            explicit.setdefault(code, fields[0].strip())
+    for code, names in headings.items():
+        if len(names) == 1:
+            explicit.setdefault(code, next(iter(names)))
+    return explicit
+
+
+def plover_event_type(code: str) -> str | None:
+    table = plover_event_types()
+    for n in range(len(code), 1, -1):  # a code the crosswalk does not list: its nearest listed parent
+        if code[:n] in table:
+            return table[code[:n]]
+    return None
+
+
+def coded_records() -> list[tuple[tuple[str, str], str, int, float, str]]:
+    """(pair, YYYY-MM, quad class, intensity, CAMEO code) of every bilateral event of both samples."""
+    out = []
+    for r in icews_rows():
+        pair = icews_pair(r)
+        if pair:
+            quad = quad_class_of_root(root_of_code()[r["CAMEO Code"]])
+            out.append((pair, r["Event Date"][:7], quad, float(r["Intensity"]), r["CAMEO Code"]))
+    for row in gdelt_rows():
+        pair = gdelt_pair(row)
+        if pair:
+            out.append((pair, f"{row[1][:4]}-{row[1][4:6]}", int(row[29]), float(row[30]), row[26]))
+    return out

@@ -20,6 +20,7 @@ from coded_util import (
     ICEWS_SAMPLE,
     ROOT,
     cli,
+    copy_project,
     gdelt_pair,
     gdelt_rows,
     icews_pair,
@@ -29,13 +30,6 @@ from coded_util import (
 from diplograph.namespaces import DG, ID
 
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
-PROJECT_PARTS = ("ontology", "graphs", "queries", "vendor", "sources", "reference")
-
-
-def copy_project(dest: Path) -> Path:
-    for part in PROJECT_PARTS:
-        shutil.copytree(ROOT / part, dest / part)
-    return dest
 
 
 @pytest.fixture(scope="module")
