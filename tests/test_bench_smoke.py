@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "2k", "--quick",
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "2k", "--quick", "--import-rows", "2k",
          "--out", str(tmp_path / "results"), "--cache", str(tmp_path / "cache")],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))
@@ -54,6 +54,10 @@ def test_bench_quick_run_writes_every_section(tmp_path: Path) -> None:
     assert build["build"]["violations"] == 0 and build["build"]["queries_run"] >= 20, build["build"]
     assert set(build["build"]["stages"]) == {"load", "validate", "checks", "infer", "queries", "write"}
     assert build["floor"]["seconds"] > 0 and build["build_vs_floor_time"] > 0
+    imported = results["import"]["2k"]
+    assert imported["diplograph"]["events"] == 2000 and imported["diplograph"]["skipped"] == 0
+    assert imported["floor"]["rows"] == 2000 and imported["floor"]["triples"] > 2000
+    assert imported["ratio_vs_floor"] > 0 and imported["diplograph"]["peak_rss_mb"] > 0
     html = results["html"]["2k"]
     assert html["diplograph"]["nodes"] > 0 and html["pyvis"]["html_bytes"] > 0
     assert (tmp_path / "results" / "latest.md").read_text(encoding="utf-8").startswith("# diplograph benchmark")

@@ -291,7 +291,8 @@ def test_cli_merge_writes_output_and_report(tmp_path):
     proc = run_cli("merge", str(SEED), str(CK), str(AK), "-o", str(out), "--report", str(tmp_path / "r.json"),
                    cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert "merged 7 graphs" in proc.stdout and "0 conflicts" in proc.stdout
+    # 3 sources + 5 reference graphs (states, organisations, places, memberships, event codes)
+    assert "merged 8 graphs" in proc.stdout and "0 conflicts" in proc.stdout
     report = json.loads((tmp_path / "r.json").read_text())
     assert any(r["from"] == "http://example.org/kz/country/China" for r in report["rewrites"])
     assert out.read_text().startswith("@prefix dg:")

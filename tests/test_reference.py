@@ -5,6 +5,8 @@ The bad CSV files written here (tmp_path) are test fixtures, not real-world clai
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import re
 import shutil
 from pathlib import Path
@@ -59,7 +61,7 @@ def _generate(upstream_dir: Path, curated: Path, out: Path) -> dict[str, bytes]:
 
 def test_committed_graphs_are_up_to_date(upstream_dir: Path, tmp_path: Path) -> None:
     fresh = _generate(upstream_dir, CURATED, tmp_path / "out")
-    assert len(fresh) == 4
+    assert len(fresh) == 5
     for name, data in fresh.items():
         committed = COMMITTED / name
         assert committed.is_file(), f"{committed} missing: run `diplograph reference`"
@@ -86,7 +88,9 @@ def test_written_files_have_generated_header_and_parse(upstream_dir: Path, tmp_p
         assert "`diplograph reference`" in text.splitlines()[0]
         stem = name.removesuffix(".ttl")
         header = text.split("\n\n", 1)[0]
-        expected_input = "vendor/reference/country-codes.csv" if stem == "states" else f"reference/{stem}.csv"
+        expected_input = {
+            "states": "vendor/reference/country-codes.csv", "event-codes": "vendor/reference/cameo-codes.csv",
+        }.get(stem, f"reference/{stem}.csv")
         assert expected_input in header
         parsed = Graph().parse(data=text, format="turtle")
         assert len(parsed) > 0
@@ -253,3 +257,22 @@ def test_cli_reference_with_a_broken_table_names_file_and_row(tmp_path: Path, cu
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "memberships.csv:2:" in result.stderr
     assert (project / "graphs" / "reference" / "memberships.ttl").read_bytes() == before
+
+
+def test_event_codes_are_the_cameo_codebook_with_plover(graphs: dict[str, Graph]) -> None:
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    g = graphs["event-codes"]
+    cameo = set(g.subjects(SKOS.inScheme, ID["cameo"]))
+    assert len(cameo) == 312  # the rows of vendor/reference/cameo-codes.csv
+    host = ID["cameo/043"]
+    assert g.value(host, SKOS.prefLabel) == Literal("Host a visit", lang="en")
+    assert g.value(host, DG.goldsteinScore).toPython() == Decimal("2.8")
+    assert g.value(host, DG.ploverEventType) == ID["plover/event/CONSULT"]
+    assert g.value(host, DG.ploverMode) == ID["plover/mode/visit"]
+    assert g.value(host, DG.quadClass).toPython() == 1
+    assert g.value(host, SKOS.broader) == ID["cameo/04"]
+    # a code the crosswalk does not list takes its parent's categories; a ";" in it lists several contexts
+    assert set(g.objects(ID["cameo/091"], DG.ploverContext)) == {ID["plover/context/crime"], ID["plover/context/corruption"]}
+    assert g.value(ID["cameo/1823"], DG.quadClass).toPython() == 4

@@ -61,7 +61,7 @@ def test_every_store_answers_like_rdflib(project_datasets, store, name, referenc
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_every_store_maps_graphs_to_the_same_files(project_datasets, store):
     assert project_datasets.get(store).graph_files == project_datasets.get("rdflib").graph_files
-    assert len(project_datasets.get(store).graph_files) == 7  # ontology, shapes, 4 reference, the seed
+    assert len(project_datasets.get(store).graph_files) == 8  # ontology, shapes, 5 reference, the seed
 
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
@@ -149,7 +149,7 @@ def test_oxigraph_db_persists_across_processes(tmp_path):
     )
     second = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True, text=True, timeout=60)
     assert second.returncode == 0, second.stderr
-    assert int(second.stdout) == 8  # ontology, shapes, 4 reference graphs, the seed, graph/meta
+    assert int(second.stdout) == 9  # ontology, shapes, 5 reference graphs, the seed, graph/meta
     again = run_cli("summary", "--db", str(db), cwd=tmp_path, home=ROOT)
     assert again.returncode == 0, again.stderr
     assert first.stdout.splitlines()[-1] == again.stdout.splitlines()[-1]  # "N distinct triples in 8 named graphs"

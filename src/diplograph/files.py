@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TextIO
 from pathlib import Path
 
 from diplograph.errors import OutputPathError, display_path
 
-__all__ = ["NotUtf8", "current_umask", "decode_utf8", "write_all_atomically", "write_atomically"]
+__all__ = ["NotUtf8", "atomic_text_file", "current_umask", "decode_utf8", "write_all_atomically", "write_atomically"]
 
 
 def write_atomically(path: Path | str, content: str | bytes, *, mode: int | None = None) -> Path:
@@ -78,6 +81,37 @@ def current_umask() -> int:
     mask = os.umask(0)  # the only way to read it
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def atomic_text_file(path: Path | str, *, mode: int | None = None) -> Iterator[TextIO]:
+    """A text file to write in pieces (UTF-8, ``\\n`` line ends) that replaces ``path`` only when the block ends well.
+
+    For outputs too large to hold in memory (an import of a million events): the content streams
+    to a temporary file beside ``path``, renamed onto it at the end; on any error, Ctrl-C included,
+    the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputPathError(path, "is a folder, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputPathError(path, exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~current_umask() if mode is None else mode)  # the user's umask, as open() would
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputPathError(path, exc.strerror or str(exc)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,10 @@ __all__ = [
     "PUSH_GENID",
     "author",
     "base",
+    "cameo",
+    "cameo_scheme",
+    "coded_actor",
+    "coded_event",
     "event",
     "graph_iri",
     "is_under",
@@ -40,6 +44,8 @@ __all__ = [
     "organisation",
     "person",
     "place",
+    "plover",
+    "plover_scheme",
     "post",
     "push_skolem_base",
     "reference_source",
@@ -50,6 +56,7 @@ __all__ = [
     "state",
     "statement",
     "territory",
+    "unresolved_actor",
 ]
 
 #: Entity kind -> the path under ``id/`` its IRIs start with.
@@ -67,6 +74,10 @@ BASES: dict[str, str] = {
     "source": "source/",
     "statement": "statement/",
     "reference-source": "reference-source/",
+    "coded-event": "coded-event/",
+    "actor": "actor/",
+    "cameo": "cameo/",
+    "plover": "plover/",
 }
 
 #: The named graph holding the PROV metadata of every merged graph.
@@ -163,6 +174,57 @@ def event(kind: str, date: str, place_key: str | None, qualifiers: Iterable[str]
     if rest:
         parts.append(rest)
     return ID[BASES["event"] + "/".join(parts)]
+
+
+def coded_event(dataset: str, event_id: str) -> URIRef:
+    """``id/coded-event/{dataset}/{id}``: one record of coded event data (``icews``, ``gdelt``), by its identifier.
+
+    >>> coded_event("icews", "32889836")
+    rdflib.term.URIRef('https://w3id.org/diplograph/id/coded-event/icews/32889836')
+    """
+    return ID[BASES["coded-event"] + f"{_slug_or(dataset, 'x')}/{_slug_or(event_id, 'x')}"]
+
+
+def coded_actor(iso3: str, name: str) -> URIRef:
+    """``id/actor/{ISO3}/{name-slug}``: an actor below the state that event data names, keyed by state and name."""
+    return ID[BASES["actor"] + f"{_iso3(iso3)}/{_slug_or(name, 'x')}"]
+
+
+def unresolved_actor(name: str, country: str = "") -> URIRef:
+    """``id/actor/unresolved/{name-slug}[--{country-slug}]``: an actor whose country matched no state or territory."""
+    key = _slug_or(name, "unnamed")
+    if slug(country):
+        key += f"--{slug(country)}"
+    return ID[BASES["actor"] + f"unresolved/{key}"]
+
+
+def cameo_scheme() -> URIRef:
+    """``id/cameo``: the CAMEO event codebook as a SKOS concept scheme."""
+    return ID["cameo"]
+
+
+def cameo(code: str) -> URIRef:
+    """``id/cameo/{code}``: one CAMEO event code (``043`` "Host a visit"), digits as written, leading zeros kept."""
+    if not re.fullmatch(r"[0-9]{2,4}", code):
+        raise ValueError(f"not a CAMEO event code (2 to 4 digits): {code!r}")
+    return ID[BASES["cameo"] + code]
+
+
+_PLOVER_KINDS = ("event", "mode", "context")
+
+
+def plover_scheme(kind: str) -> URIRef:
+    """``id/plover/{kind}``: the PLOVER event types, modes or contexts as a SKOS concept scheme."""
+    if kind not in _PLOVER_KINDS:
+        raise ValueError(f"PLOVER has event, mode and context categories, not {kind!r}")
+    return ID[BASES["plover"] + kind]
+
+
+def plover(kind: str, name: str) -> URIRef:
+    """``id/plover/{kind}/{name}``: a PLOVER category (``plover("event", "CONSULT")``), name as the crosswalk writes it."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name):
+        raise ValueError(f"not a PLOVER category name: {name!r}")
+    return URIRef(f"{plover_scheme(kind)}/{name}")
 
 
 def reference_source(name: str) -> URIRef:

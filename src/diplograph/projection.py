@@ -577,6 +577,7 @@ def project(source) -> nx.MultiDiGraph:
     _policies(b)
     _statement_details(b)
     _said(b)
+    _coded_events(b)
 
     # Importance: degree in the whole projection (used for node size).
     for nid in G.nodes:
@@ -757,6 +758,43 @@ def _said(b: _Builder) -> None:
             for w in who:
                 for r in targets:
                     b.edge(w, r, kind, f"{heading}: {ix.label(st)}", st, None, details)
+
+
+#: How many coded events a relationship's details list one by one (the rest are only counted).
+CODED_EVENTS_LISTED = 20
+
+
+def _coded_events(b: _Builder) -> None:
+    """Coded events (ICEWS, GDELT) are drawn on their pair's relationship, aggregated: never one node each.
+
+    The relationship gets ``coded_events`` (the count) and ``mean_intensity`` attributes, a summary
+    detail, and the first :data:`CODED_EVENTS_LISTED` events by date with their provenance.
+    """
+    ix, G = b.ix, b.G
+    by_relationship: dict[str, list] = defaultdict(list)
+    for e in ix.instances(DG.CodedEvent):
+        for r in ix.all(e, DG.relationship):
+            if str(r) in G:
+                by_relationship[str(r)].append(e)
+    for nid, events in by_relationship.items():
+        intensities = [float(i) for e in events if (i := ix.one(e, DG.eventIntensity)) is not None]
+        mean = sum(intensities) / len(intensities) if intensities else None
+        G.nodes[nid]["coded_events"] = len(events)
+        G.nodes[nid]["mean_intensity"] = mean
+        summary = f"{len(events)} machine-coded events"
+        if mean is not None:
+            summary += (f", mean intensity {mean:+.2f} ({sum(1 for i in intensities if i > 0)} cooperative, "
+                        f"{sum(1 for i in intensities if i < 0)} conflictual)")
+        b.add_detail(nid, "coded events", summary)
+        events.sort(key=lambda e: (str(ix.one(e, DG.date)), str(e)))
+        for e in events[:CODED_EVENTS_LISTED]:
+            what = ix.label(ix.one(e, DG.cameoCode)) if ix.one(e, DG.cameoCode) is not None else "event"
+            source, target = ix.one(e, DG.sourceActor), ix.one(e, DG.targetActor)
+            who = " → ".join(ix.label(a) for a in (source, target) if a is not None)
+            note = ix.one(e, DG.evidenceNote)
+            b.add_detail(nid, "coded event", f"{_fmt_date(ix.one(e, DG.date))} {who}: {what}" + (f" — {note}" if note else ""))
+        if len(events) > CODED_EVENTS_LISTED:
+            b.add_detail(nid, "coded event", f"… and {len(events) - CODED_EVENTS_LISTED} more (query coded-* for all)")
 
 
 def _statement_details(b: _Builder) -> None:

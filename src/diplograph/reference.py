@@ -1,4 +1,4 @@
-"""Reference graphs (states, organisations, places, memberships) generated from data.
+"""Reference graphs (states, organisations, places, memberships, event codes) generated from data.
 
 Inputs:
 
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-GRAPH_STEMS: tuple[str, ...] = ("states", "organisations", "places", "memberships")
+GRAPH_STEMS: tuple[str, ...] = ("states", "organisations", "places", "memberships", "event-codes")
 
 GENERATOR_COMMAND = "diplograph reference"
 
@@ -481,7 +481,7 @@ def _build_memberships(
 
 
 def build_reference_graphs(upstream_dir: Path, curated_dir: Path) -> dict[str, Graph]:
-    """Build the four reference graphs, keyed by file stem (see :data:`GRAPH_STEMS`)."""
+    """Build the reference graphs, keyed by file stem (see :data:`GRAPH_STEMS`)."""
     upstream_dir = Path(upstream_dir)
     curated_dir = Path(curated_dir)
     if not upstream_dir.is_dir():
@@ -498,7 +498,26 @@ def build_reference_graphs(upstream_dir: Path, curated_dir: Path) -> dict[str, G
         "organisations": organisations,
         "places": places,
         "memberships": memberships,
+        "event-codes": _build_event_codes(upstream_dir),
     }
+
+
+def _build_event_codes(upstream_dir: Path) -> Graph:
+    """The CAMEO codebook and the PLOVER categories as concept schemes (see :mod:`diplograph.coded.codebook`)."""
+    from diplograph.coded.codebook import CAMEO_CODES, CAMEO_TO_PLOVER, build_event_codes_graph, read_codebook
+
+    g = _new_graph()
+    g.bind("cameo", ID["cameo/"], override=True, replace=True)
+    g.bind("plover", ID["plover/"], override=True, replace=True)
+    cameo_source = _add_file_source(
+        g, "cameo-codes", "CAMEO event codebook with Goldstein scores", "andybega/icews, data-raw/cameo-codes.csv",
+        "MIT", f"{UPSTREAM_LABEL}/{CAMEO_CODES}",
+    )
+    plover_source = _add_file_source(
+        g, "cameo-to-plover", "CAMEO to PLOVER crosswalk, PLOVER draft 0.8 (2021)",
+        "openeventdata/PLOVER, CAMEO2PLOVER-2021.txt", "CC BY-SA 4.0", f"{UPSTREAM_LABEL}/{CAMEO_TO_PLOVER}",
+    )
+    return build_event_codes_graph(g, read_codebook(upstream_dir), cameo_source, plover_source)
 
 
 # --------------------------------------------------------------------------- writing
@@ -513,6 +532,7 @@ _INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
         (CURATED_LABEL, ORGANISATIONS),
         (UPSTREAM_LABEL, COUNTRY_CODES),
     ),
+    "event-codes": ((UPSTREAM_LABEL, "cameo-codes.csv"), (UPSTREAM_LABEL, "cameo-to-plover.txt")),
 }
 
 
