@@ -189,7 +189,7 @@ def test_cli_refuses_before_writing_anything(project_dir, tmp_path):
     ex = "http://example.org/fixture/unhandled#"
     assert any(f"owl:someValuesFrom xsd:string in a restriction on <{ex}hasPart> (rdfs:subClassOf of <{ex}Whole>)" in line
                and "--engine reference" in line for line in lines), lines
-    reference = run_cli("infer", "-o", str(out), cwd=project_dir, home=project_dir)
+    reference = run_cli("infer", "--engine", "reference", "-o", str(out), cwd=project_dir, home=project_dir)
     assert reference.returncode == 0 and out.exists()
 
 

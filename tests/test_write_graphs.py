@@ -7,7 +7,7 @@ copied into rdflib and serialised there. Both paths must write the same quads, i
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from diplograph.iris import graph_iri
@@ -27,6 +27,17 @@ def _graph(dataset: Dataset, name: URIRef):
     return dataset.graph(name)
 
 
+def _by_value(graph) -> Graph:
+    """``graph`` with decimals compared by value: rdflib's TriG writer turns ``"7"^^xsd:decimal``
+    into ``7.0`` (its shorthand needs a dot), the same number."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            o = Literal(o.toPython().normalize(), datatype=XSD.decimal)
+        out.add((s, p, o))
+    return out
+
+
 def test_both_formats_hold_every_named_graph_as_it_is_in_the_store(store, project_datasets, tmp_path):
     assembled = project_datasets.get(store)
     names = graph_names(assembled.dataset)
@@ -38,7 +49,8 @@ def test_both_formats_hold_every_named_graph_as_it_is_in_the_store(store, projec
         assert sorted(g.identifier for g in written.graphs() if len(g)) == names
         for name in names:
             # plain_graph: Oxigraph hands rdflib plain strings typed xsd:string, RDF 1.1's same literal
-            assert isomorphic(_graph(written, name), plain_graph(assembled.dataset, [name])), (fmt, name)
+            expected = plain_graph(assembled.dataset, [name])
+            assert isomorphic(_by_value(_graph(written, name)), _by_value(expected)), (fmt, name)
 
 
 def test_only_the_graphs_asked_for_are_written_and_strings_stay_plain(store, project_datasets, tmp_path):
