@@ -76,6 +76,11 @@ def stage_sources(paths: Sequence[Path | str], reference_graphs: Sequence[Path |
 
 def _stage_file(staging: Staging, graphs: dict[URIRef, GraphInput], path: Path, kind: str) -> None:
     sha, loaded_at, default_name = file_facts(path, kind)
+    if default_name not in graphs and staging.load_triples(path, default_name):  # one new graph: no scratch store
+        _skolemise(staging, skolem_base(sha, str(default_name)), default_name)
+        graphs[default_name] = GraphInput(default_name, graph_kind(default_name, kind), display_path(path), sha,
+                                          loaded_at, (), frozenset(), ())
+        return
     scratch = Staging.parse(path, default_name)
     if scratch is None:  # rdflib reads it, or raises the typed error naming file and line
         scratch = Staging()
@@ -95,9 +100,13 @@ def _stage_file(staging: Staging, graphs: dict[URIRef, GraphInput], path: Path, 
     staging.adopt(scratch, fresh)
 
 
-def _skolemise(scratch: Staging, base: str) -> None:
-    """Give the file's blank nodes the skolem IRIs the Python merge gives them (same canonical labels)."""
-    rows = scratch.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
+def _skolemise(scratch: Staging, base: str, graph: URIRef | None = None) -> None:
+    """Give the file's blank nodes the skolem IRIs the Python merge gives them (same canonical labels).
+
+    ``graph``: the file's one graph, when the store holds other files' graphs too.
+    """
+    where = "GRAPH ?g" if graph is None else f"VALUES ?g {{ {sparql(graph)} }} GRAPH ?g"
+    rows = scratch.select(f"SELECT ?g ?s ?p ?o WHERE {{ {where} {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}")
     if not rows:
         return
     labels = blank_node_labels([(s, p, o) for _g, s, p, o in rows])  # a list: no rdflib graph to fill

@@ -535,6 +535,24 @@ class Staging:
             return None  # empty, or a blank-node graph name
         return scratch
 
+    def load_triples(self, path: Path, graph: URIRef) -> bool:
+        """Parse a triple file (Turtle, N-Triples) straight into the new named graph ``graph``: no
+        copy from a store of its own (which took 6 s of a 1M-triple build). False, with nothing
+        left behind, when Oxigraph cannot or will not read it, or it holds no triple."""
+        fmt = BULK_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            return False
+        name = ox.NamedNode(str(graph))
+        try:
+            self._store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=name)
+        except (SyntaxError, ValueError, OSError):
+            self.drop(graph)
+            return False
+        if next(iter(self._store.quads_for_pattern(None, None, None, name)), None) is None:
+            self.drop(graph)
+            return False
+        return True
+
     def names(self) -> list[URIRef]:
         """The named graphs holding a triple, sorted."""
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
