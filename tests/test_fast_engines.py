@@ -293,6 +293,21 @@ def test_a_focus_node_of_two_target_classes_is_reported_once(shapes, ontology):
     assert len(fast) == len(set(fast))
 
 
+def test_validation_leaves_a_working_store_as_it_was_for_the_reasoner(seed, shapes, ontology):
+    """build hands one working store to the validator and then to the reasoner: the validator's
+    ontology is taken out again, except the triples the data itself asserts, and the reasoner on
+    that store infers exactly what it infers on a fresh copy."""
+    data = Graph()
+    data += seed
+    shared = next(iter(ontology))  # a triple of both the ontology and the data: it must stay
+    data.add(shared)
+    store = store_of_graphs(data)
+    before = set(store.triples())
+    assert validate_fast(store, shapes, ontology).results
+    assert set(store.triples()) == before
+    assert infer_fast(store, ontology).inferred == infer_fast(store_of_graphs(data), ontology).inferred
+
+
 def test_inference_on_a_working_store_equals_inference_on_the_rdflib_graph(seed, ontology):
     from_graph = infer_fast(seed, ontology)
     store = store_of_graphs(seed)

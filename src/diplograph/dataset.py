@@ -302,9 +302,12 @@ def _assemble_remote(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) ->
     return ProjectDataset(dataset, spec, local.graph_files, local.merge)
 
 
-def reason(assembled: ProjectDataset, engine: str = "reference") -> InferenceResult:
-    """What the ontology's axioms add to the dataset's data graphs, computed with ``engine``; nothing is written."""
-    return reason_over(assembled.dataset, assembled.data_graphs, engine=engine)
+def reason(assembled: ProjectDataset, engine: str = "reference", working=None) -> InferenceResult:
+    """What the ontology's axioms add to the dataset's data graphs, computed with ``engine``; nothing is written.
+
+    ``working``: see :func:`~diplograph.reasoning.reason_over` (the fast engine's data, already copied).
+    """
+    return reason_over(assembled.dataset, assembled.data_graphs, engine=engine, working=working)
 
 
 def add_inferred(

@@ -651,7 +651,7 @@ class FastValidator:
 
         ``data`` is a plain rdflib ``Graph`` (copied with ``ontology`` into a new working store) or
         a :class:`~diplograph.store.WorkingStore` whose default graph holds the data; the ontology
-        is then added to it. The ontology is read with the data (as pyshacl's ``ont_graph`` is
+        is then added to it while validating and taken out after (the store is left as it was given). The ontology is read with the data (as pyshacl's ``ont_graph`` is
         mixed in), so ``sh:targetClass`` and ``sh:class`` see ``rdfs:subClassOf``. Shapes the
         compiler cannot translate are validated by pyshacl, one shapes graph holding just them
         (see :func:`unsupported_shapes`). An rdflib ``data`` graph, ``shapes`` and ``ontology``
@@ -660,12 +660,15 @@ class FastValidator:
         seconds: dict[str, float] = {}
         started = time.perf_counter()
         if isinstance(data, WorkingStore):
-            store, originals = data, _Originals()
-            store.add_graph(ontology)
-        else:
-            store, originals = WorkingStore.of_graphs(data, ontology), _Originals(data, ontology)
+            with data.with_graph(ontology):  # taken out after: the reasoner may read the same store
+                seconds["load"] = time.perf_counter() - started
+                return self._validate(data, data, shapes, ontology, _Originals(), seconds)
+        store = WorkingStore.of_graphs(data, ontology)
         seconds["load"] = time.perf_counter() - started
+        return self._validate(store, data, shapes, ontology, _Originals(data, ontology), seconds)
 
+    def _validate(self, store: WorkingStore, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None,
+                  originals: _Originals, seconds: dict[str, float]) -> ValidationReport:
         started = time.perf_counter()
         compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
         found: dict[tuple, ValidationResult] = {}  # see _run: equal keys are one result

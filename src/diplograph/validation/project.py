@@ -52,14 +52,16 @@ UNDECLARED_TERM_RULE = URIRef("https://w3id.org/diplograph/ns#DeclaredTermRule")
 
 def validate_dataset(
     project: Project, assembled: ProjectDataset, *, checks: bool = True, engine: str = "reference",
-    allow_service: bool = False,
+    allow_service: bool = False, working: WorkingStore | None = None,
 ) -> ValidationReport:
     """Validate the sources and reference graphs of ``assembled`` (see the module docstring).
 
     ``checks`` runs the cross-entity checks too (the build job runs them as a stage of its own); a
     check with ``SERVICE`` is refused unless ``allow_service`` (:func:`diplograph.queries.run_query`).
     ``engine`` is ``"reference"`` (pyshacl) or ``"fast"``; an unknown one is an
-    :class:`~diplograph.errors.UnknownEngineError`.
+    :class:`~diplograph.errors.UnknownEngineError`. ``working``: for the fast engine, a working
+    store already holding the data graphs (:func:`~diplograph.store.working_store`; left as it
+    was, so that the reasoner can read it next), instead of a copy made here.
     """
     chosen = validator(engine)
     ds = assembled.dataset
@@ -67,7 +69,10 @@ def validate_dataset(
     ontology = plain_graph(ds, [graph_iri("ontology")])
     shapes = plain_graph(ds, [graph_iri("shapes")])
     # The fast engine reads a working store copied inside Oxigraph: no rdflib copy of the data.
-    data = working_store(ds, data_names) if chosen.name == "fast" else plain_graph(ds, data_names)
+    if chosen.name != "fast":
+        data = plain_graph(ds, data_names)
+    else:
+        data = working if working is not None else working_store(ds, data_names)
     triples = len(data)
     undeclared = undeclared_terms(data, ontology)  # before the validator adds the ontology to a working store
     report = chosen.validate(data, shapes, ontology)
