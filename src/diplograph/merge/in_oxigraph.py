@@ -27,9 +27,10 @@ from rdflib.term import Node
 from diplograph.merge.blank_nodes import blank_node_labels
 from diplograph.errors import GraphNameClashError, InputError, InputErrors, UsageError, display_path
 from diplograph.iris import META_GRAPH, skolem_base
-from diplograph.merge.conflicts import FACT_PREDICATES, find_conflicts
+from diplograph.merge.conflicts import FACT_PREDICATES, FACT_TYPES, RELATIONSHIP_OF, find_conflicts
 from diplograph.merge.inputs import GraphInput, file_facts, graph_kind, rdflib_graphs
 from diplograph.merge.metadata import meta_triples
+from diplograph.namespaces import DG, RDF
 from diplograph.merge.reconcile import KEY_PREDICATES, resolve
 from diplograph.merge.report import MergeReport, Rewrite, SourceInfo
 from diplograph.store import Staging
@@ -190,10 +191,18 @@ def _rewrite(staging: Staging, inputs: dict[URIRef, GraphInput], resolution) -> 
 
 
 def _facts(staging: Staging) -> dict[URIRef, dict]:
-    """graph -> node -> predicate -> values, for the predicates conflict detection reads."""
-    values = " ".join(sparql(p) for p in sorted(FACT_PREDICATES, key=str))
+    """graph -> node -> predicate -> values, for the predicates conflict detection reads (of
+    ``rdf:type`` and ``dg:relationship`` only what it looks at: :data:`~diplograph.merge.conflicts.FACT_TYPES`)."""
+    def terms(nodes) -> str:
+        return " ".join(sparql(n) for n in sorted(nodes, key=str))
+
+    values = terms(FACT_PREDICATES - {RDF.type, DG.relationship})
+    query = (f"SELECT ?g ?s ?p ?o WHERE {{ {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+             f"UNION {{ VALUES ?o {{ {terms(FACT_TYPES)} }} GRAPH ?g {{ ?s a ?o }} BIND({sparql(RDF.type)} AS ?p) }} "
+             f"UNION {{ VALUES ?t {{ {terms(RELATIONSHIP_OF)} }} GRAPH ?h {{ ?s a ?t }} "
+             f"GRAPH ?g {{ ?s {sparql(DG.relationship)} ?o }} BIND({sparql(DG.relationship)} AS ?p) }} }}")
     facts: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
-    for g, s, p, o in staging.select(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
+    for g, s, p, o in staging.select(query):
         facts[g][s][p].add(o)
     return {g: {s: dict(ps) for s, ps in nodes.items()} for g, nodes in facts.items()}
 
