@@ -259,8 +259,10 @@ def reconcile_events(r: Resolution) -> None:
     and "2024-07-03" are one date at two precisions. Among events of one key but their date, each
     date stands for the most precise date it agrees with, when that is one date; a coarse date that
     agrees with two ("2024" with "2024-07-03" and "2024-07-05") is left alone. Events of one type
-    and place whose dates agree but that still differ (another organisation, other participants,
-    an ambiguous date), described in different graphs, are a *near miss*: a warning names both.
+    and place whose dates agree but that still differ (another organisation or none, participants
+    one names and the other does not, an ambiguous date), described in different graphs, are a
+    *near miss*: a warning names both. Events whose participants are different people (neither
+    list holds the other) are told apart by them, and are no near miss.
     """
     idx = r.index
 
@@ -357,7 +359,9 @@ def _warn_near_misses(r: Resolution, bases: Mapping[Node, tuple[tuple, Node]]) -
                 if org_a != org_b:
                     why = f"dg:summitOf {shorten(org_a) if org_a else 'none'} and {shorten(org_b) if org_b else 'none'}"
                 elif people_a != people_b:
-                    why = "other participants"
+                    if not (people_a <= people_b or people_b <= people_a):
+                        continue  # other people met: two meetings (on the sidelines of one summit, say)
+                    why = "one names participants the other does not"
                 else:
                     why = f"a date ({_value(date_a)} / {_value(date_b)}) that agrees with more than one event"
                 r.warn(na, f"near miss: may be the same event as {shorten(b)} ({r.where(nb)}): same type and "
