@@ -40,7 +40,7 @@ from rdflib.term import Node
 from diplograph import iris
 from diplograph.kinds import CLASSES, EVENT_CLASSES
 from diplograph.merge.inputs import GraphInput
-from diplograph.merge.precision import coarser, compatible, date_parts
+from diplograph.merge.precision import coarser, compatible, date_parts, most_precise
 from diplograph.merge.report import MergeWarning, TypeClash
 from diplograph.namespaces import DG, FOAF, ID, ORG, RDF, RDFS, SKOS, WD
 from diplograph.terms import best_label, iri_tail, shorten, term_key, turtle
@@ -272,20 +272,20 @@ def reconcile_events(r: Resolution) -> None:
         classes = tuple(sorted(str(c) for c in types if c in EVENT_CLASSES))
         if len(classes) > 1:
             classes = tuple(c for c in classes if c != str(DG.DiplomaticEvent))
-        dates = idx.values(n, DG.date)
+        date = most_precise(idx.values(n, DG.date))  # two graphs may date one IRI at two precisions
         places = sorted({r.canonical(p) for p in idx.values(n, DG.place)}, key=str)
-        if len(dates) != 1 or len(places) > 1:
+        if date is None or len(places) > 1:
             return None
         place = places[0] if places else None
         if DG.Summit in types:
             orgs = sorted({r.canonical(o) for o in idx.values(n, DG.summitOf)}, key=str)
             if len(orgs) > 1 or (place is None and not orgs):
                 return None
-            return (classes, place, orgs[0] if orgs else None, frozenset()), dates[0]
+            return (classes, place, orgs[0] if orgs else None, frozenset()), date
         if place is None:
             return None
         people = frozenset(r.canonical(v) for p in _EVENT_PEOPLE for v in idx.values(n, p))
-        return (classes, place, None, people), dates[0]
+        return (classes, place, None, people), date
 
     nodes = r.by_identity["event"]
     bases = {n: found for n in nodes if (found := base(n)) is not None}
