@@ -180,3 +180,24 @@ def test_a_violation_of_two_files_names_both_values_and_both_files(engine):
                  '"2001-06-15"^^xsd:date in graphs/reference/memberships.ttl',
                  '"2002"^^xsd:gYear in tests/fixtures/precision/disagreeing-dates.ttl'):
         assert part in member, part
+
+
+def _summit_file(path, iri: str, day: str):
+    path.write_text(
+        "# Test fixture, not a claim about the world: invented data for the precision tests.\n"
+        "@prefix dg: <https://w3id.org/diplograph/ns#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<{iri}> a dg:Summit ; dg:summitOf <{ID["org/sco"]}> ; dg:place <{ID["place/astana"]}> ;\n'
+        f'    dg:date "{day}"^^xsd:date .\n', encoding="utf-8")
+    return path
+
+
+def test_a_coarse_date_that_agrees_with_two_events_is_not_guessed(tmp_path):
+    third = _summit_file(tmp_path / "third.ttl", "http://example.org/third/summit", "2024-07-03")
+    fifth = _summit_file(tmp_path / "fifth.ttl", "http://example.org/fifth/summit", "2024-07-05")
+    for store in ("rdflib", "memory"):
+        r = merge_sources([SEED, third, fifth], REFERENCE, store=store)
+        summits = {s for s, _p, _o, _g in r.dataset.quads((None, DG.summitOf, ID["org/sco"], None))}
+        assert len(summits) == 3 and SUMMIT in summits, store  # "2024" stays the seed's own summit
+        misses = [w for w in r.report.warnings if "near miss" in w.message and "more than one event" in w.message]
+        assert len(misses) == 2, (store, r.report.warnings)
+        assert r.report.refinements == ()

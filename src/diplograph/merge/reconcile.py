@@ -337,36 +337,54 @@ def _standing_dates(bases: Iterable[tuple[tuple, Node]]) -> dict[tuple, dict[Nod
 
 
 def _warn_near_misses(r: Resolution, bases: Mapping[Node, tuple[tuple, Node]]) -> None:
-    """Warn about two events of one type and place, with agreeing dates, that did not reconcile."""
+    """Warn about two events of one type and place, with agreeing dates, that did not reconcile.
+
+    Candidates are found by index, not by trying every pair: agreeing dates share a year, and of
+    two events with participants, one's participants hold the other's, so they share its first.
+    """
     by_place: dict[tuple, list[Node]] = defaultdict(list)
     for n, ((classes, place, _org, _people), date) in bases.items():
         if place is not None:
             parts = date_parts(date)
-            by_place[(classes, place, parts[0] if parts else str(date))].append(n)  # agreeing dates share a year
+            by_place[(classes, place, parts[0] if parts else str(date))].append(n)
     for found in by_place.values():
-        events = {}  # canonical event -> one of its nodes, and the graphs describing its nodes
+        events: dict[Node, tuple[Node, set]] = {}  # canonical event -> one of its nodes, the graphs describing it
         for n in sorted(found, key=str):
             target = r.canonical(n)
             first, graphs = events.get(target, (n, set()))
             events[target] = (first, graphs | set(r.index.graphs_typing(n)))
-        ordered = sorted(events.items(), key=lambda item: str(item[0]))
-        for i, (a, (na, ga)) in enumerate(ordered):
-            for b, (nb, gb) in ordered[i + 1:]:
-                (_c, _p, org_a, people_a), date_a = bases[na]
-                (_c, _p, org_b, people_b), date_b = bases[nb]
-                if ga & gb or not compatible(date_a, date_b):
-                    continue  # one graph describes both: its author told them apart
-                if org_a != org_b:
-                    why = f"dg:summitOf {shorten(org_a) if org_a else 'none'} and {shorten(org_b) if org_b else 'none'}"
-                elif people_a != people_b:
-                    if not (people_a <= people_b or people_b <= people_a):
-                        continue  # other people met: two meetings (on the sidelines of one summit, say)
-                    why = "one names participants the other does not"
-                else:
-                    why = f"a date ({_value(date_a)} / {_value(date_b)}) that agrees with more than one event"
-                r.warn(na, f"near miss: may be the same event as {shorten(b)} ({r.where(nb)}): same type and "
-                           f"place, agreeing dates ({_value(date_a)} and {_value(date_b)}), but {why}, so they were "
-                           "not reconciled; if they are one event, give both the same key (or the same IRI)")
+        ordered = sorted(events, key=str)
+        by_person: dict[Node, list[Node]] = defaultdict(list)
+        for e in ordered:
+            for person in bases[events[e][0]][0][3]:
+                by_person[person].append(e)
+        for a in ordered:
+            people = bases[events[a][0]][0][3]
+            candidates = by_person[min(people, key=str)] if people else ordered
+            for b in candidates:
+                if str(b) > str(a) or (not people and bases[events[b][0]][0][3]):
+                    _near_miss(r, bases, events[a], b, events[b])
+
+
+def _near_miss(r: Resolution, bases: Mapping[Node, tuple[tuple, Node]], a: tuple, b: Node, found_b: tuple) -> None:
+    (na, ga), (nb, gb) = a, found_b
+    (_c, _p, org_a, people_a), date_a = bases[na]
+    (_c, _p, org_b, people_b), date_b = bases[nb]
+    if ga & gb or not compatible(date_a, date_b):
+        return  # one graph describes both: its author told them apart
+    if org_a != org_b:
+        why = f"dg:summitOf {shorten(org_a) if org_a else 'none'} and {shorten(org_b) if org_b else 'none'}"
+    elif people_a != people_b:
+        if not (people_a <= people_b or people_b <= people_a):
+            return  # other people met: two meetings (on the sidelines of one summit, say)
+        why = "one names participants the other does not"
+    else:
+        why = f"a date ({_value(date_a)} / {_value(date_b)}) that agrees with more than one event"
+    if str(r.canonical(nb)) < str(r.canonical(na)):  # the warning is on the first of the two, whichever found it
+        na, nb, date_a, date_b = nb, na, date_b, date_a
+    r.warn(na, f"near miss: may be the same event as {shorten(r.canonical(nb))} ({r.where(nb)}): same type and "
+               f"place, agreeing dates ({_value(date_a)} and {_value(date_b)}), but {why}, so they were "
+               "not reconciled; if they are one event, give both the same key (or the same IRI)")
 
 
 def reconcile_relationships(r: Resolution) -> None:
