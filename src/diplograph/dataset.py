@@ -67,7 +67,7 @@ __all__ = ["DATA_DEFAULT_GRAPH", "MANIFEST_FILE", "ProjectDataset", "add_inferre
 
 #: Where an on-disk store records which inputs its graphs were assembled from.
 MANIFEST_FILE = "diplograph-manifest.json"
-_MANIFEST_VERSION = 2
+_MANIFEST_VERSION = 3  # 3: the merge refines agreeing dates (stores of 2 are assembled again)
 
 
 @dataclass

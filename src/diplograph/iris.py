@@ -48,6 +48,7 @@ __all__ = [
     "plover_scheme",
     "post",
     "push_skolem_base",
+    "refinement",
     "reference_source",
     "relationship",
     "sentence",
@@ -78,6 +79,7 @@ BASES: dict[str, str] = {
     "actor": "actor/",
     "cameo": "cameo/",
     "plover": "plover/",
+    "refinement": "refinement/",
 }
 
 #: The named graph holding the PROV metadata of every merged graph.
@@ -253,6 +255,13 @@ def sentence(stem: str, line: int, number: int) -> URIRef:
 def statement(stem: str, local: str) -> URIRef:
     """``id/statement/{stem}/{local}``: a statement node of one source."""
     return ID[BASES["statement"] + f"{stem}/{local}"]
+
+
+def refinement(graph: str, node: str, prop: str, value: str) -> URIRef:
+    """``id/refinement/{first 16 hex of sha256(graph, node, property, value)}``: the record, in
+    ``graph/meta``, of a coarser date a graph gave that the merge replaced by a more precise one."""
+    digest = hashlib.sha256("\n".join((graph, node, prop, value)).encode()).hexdigest()
+    return ID[BASES["refinement"] + digest[:16]]
 
 
 def skolem_base(sha256: str, graph: str = "") -> str:

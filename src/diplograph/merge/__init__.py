@@ -18,7 +18,11 @@ How a merge works, one module a step:
    entity computes the canonical IRI of every node (IRIs minted by :mod:`diplograph.iris`, the
    conventions in ``docs/conventions.md``). Every reference to a rewritten node, in every graph,
    is rewritten; the report lists each rewrite (from, to, key, source graph). No ``owl:sameAs``.
-3. **Conflicts** (:mod:`~diplograph.merge.conflicts`): different values for a single-valued
+3. **Precision** (:mod:`~diplograph.merge.precision`): dates of one node that agree at different
+   precisions ("2024" and "2024-07-03") are one date: the coarser value is taken out of the graph
+   that gave it, so the merged view holds the precise one, and recorded as a refinement (in the
+   report, and with its graph in ``graph/meta``), so that nothing is lost.
+   **Conflicts** (:mod:`~diplograph.merge.conflicts`): different values for a single-valued
    fact are reported, and all values kept, each in its own graph.
 4. **Metadata** goes to the named graph ``graph/meta``: per graph, ``a prov:Entity``,
    ``dg:fileName`` (the file's base name, so output does not depend on where files live),
@@ -46,12 +50,14 @@ from diplograph.merge.conflicts import FACT_PREDICATES, find_conflicts
 from diplograph.merge.in_oxigraph import StagedSources, merge_staged, stage_sources
 from diplograph.merge.inputs import GraphInput, Triple, check_new_input, read_inputs
 from diplograph.merge.metadata import meta_triples
+from diplograph.merge.precision import find_refinements
 from diplograph.merge.reconcile import KEY_PREDICATES, resolve
 from diplograph.merge.report import (
     Conflict,
     MergeConflictError,
     MergeReport,
     MergeWarning,
+    Refinement,
     Rewrite,
     SourceInfo,
     TypeClash,
@@ -66,6 +72,7 @@ __all__ = [
     "MergeReport",
     "MergeResult",
     "MergeWarning",
+    "Refinement",
     "Rewrite",
     "SourceInfo",
     "TypeClash",
@@ -89,8 +96,24 @@ MERGE_FORMATS: tuple[str, ...] = (".trig", ".nq")
 @dataclass
 class _Rewritten:
     signature: tuple  # the mapping restricted to the graph's nodes
-    triples: frozenset[Triple]
-    facts: dict  # node -> property -> set(values), for conflict detection
+    rewritten: frozenset[Triple]  # every triple of the input, IRIs rewritten
+    rewritten_facts: dict  # node -> property -> set(values), for refinements and conflict detection
+    dropped: frozenset[Triple] = frozenset()  # coarser dates another graph refines
+
+    @property
+    def triples(self) -> frozenset[Triple]:
+        """What the graph holds in the merge: its rewritten triples but the refined dates."""
+        return self.rewritten - self.dropped if self.dropped else self.rewritten
+
+    @property
+    def facts(self) -> dict:
+        if not self.dropped:
+            return self.rewritten_facts
+        facts: dict = {}
+        for node, props in self.rewritten_facts.items():
+            facts[node] = {p: {v for v in vs if (node, p, v) not in self.dropped} for p, vs in props.items()}
+            facts[node] = {p: vs for p, vs in facts[node].items() if vs}
+        return facts
 
 
 @dataclass
@@ -98,6 +121,7 @@ class _State:
     inputs: dict[URIRef, GraphInput]
     rewritten: dict[URIRef, _Rewritten]
     loaded_at: str | None
+    refinements: list[Refinement] = field(default_factory=list)
 
 
 @dataclass
@@ -307,6 +331,7 @@ def _assemble(state: _State, dataset: Dataset, strict: bool) -> MergeResult:
         state.rewritten[name] = new
         target = dataset.graph(name)
         target.addN((s, p, o, target) for s, p, o in new.triples)
+    _refine(state, dataset)
     meta = dataset.graph(META_GRAPH)
     meta.remove((None, None, None))
     meta.addN((s, p, o, meta) for s, p, o in _meta_triples(state))
@@ -328,6 +353,7 @@ def _assemble(state: _State, dataset: Dataset, strict: bool) -> MergeResult:
         type_clashes=tuple(resolution.clashes),
         warnings=tuple(resolution.warnings),
         triples=sum(len(r.triples) for r in state.rewritten.values()),
+        refinements=tuple(state.refinements),
     )
     result = MergeResult(dataset=dataset, report=report, _state=state)
     if strict and not report.ok:
@@ -335,6 +361,23 @@ def _assemble(state: _State, dataset: Dataset, strict: bool) -> MergeResult:
     return result
 
 
+def _refine(state: _State, dataset: Dataset) -> None:
+    """Take the coarser of two agreeing dates out of the graphs that gave them (and put back those
+    no longer refined, after a source was added or removed)."""
+    refinements, drops = find_refinements({n: rw.rewritten_facts for n, rw in state.rewritten.items()},
+                                          {n: i.file for n, i in state.inputs.items()})
+    state.refinements = refinements
+    for name, rw in state.rewritten.items():
+        dropped = frozenset(drops.get(name, ()))
+        if dropped == rw.dropped:
+            continue
+        graph = dataset.graph(name)
+        graph.addN((s, p, o, graph) for s, p, o in rw.dropped - dropped)
+        for triple in dropped - rw.dropped:
+            graph.remove(triple)
+        rw.dropped = dropped
+
+
 def _meta_triples(state: _State) -> list[Triple]:
     return meta_triples(((n, i.file, i.sha256) for n, i in state.inputs.items()),
-                        {n: rw.facts for n, rw in state.rewritten.items()}, state.loaded_at)
+                        {n: rw.facts for n, rw in state.rewritten.items()}, state.loaded_at, state.refinements)

@@ -3,8 +3,10 @@
 After rewriting, over every graph: two ``dg:date`` for the ``dg:RelationsEstablishment`` of one
 relationship; two ``dg:value`` for one indicator type + relationship + period (+ unit, product,
 direction, person, places); two ``dg:isoAlpha3`` or ``dg:wikidata`` on one entity; two values
-of a functional property (``dg:value``, ``dg:modality``, ``dg:membershipStatus``) on one node.
-Each is reported with every value and the graphs that say it; the merge keeps all values, each
+of a functional property (``dg:value``, ``dg:modality``, ``dg:membershipStatus``) on one node;
+two dates (``dg:date``, ``dg:startDate``, ``dg:endDate``) of one node that disagree. Dates that
+agree at different precisions ("2024" and "2024-07-03") are no conflict
+(:mod:`~diplograph.merge.precision`): the merge has already kept the precise one. Each is reported with every value and the graphs that say it; the merge keeps all values, each
 in its own graph. Numbers equal as numbers (``3100000000`` and ``3.1E9``) are one value.
 """
 
@@ -16,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from diplograph.merge.precision import DATE_PREDICATES, most_precise
 from diplograph.merge.report import Conflict
 from diplograph.namespaces import DG, RDF
 from diplograph.terms import shorten, term_key, turtle
@@ -26,7 +29,7 @@ __all__ = ["FACT_PREDICATES", "FACT_TYPES", "RELATIONSHIP_OF", "find_conflicts"]
 FACT_PREDICATES = frozenset({
     RDF.type, DG.relationship, DG.date, DG.value, DG.indicatorType, DG.periodStart, DG.periodEnd, DG.asOf,
     DG.unit, DG.product, DG.fromState, DG.toState, DG.aboutPerson, DG.connects, DG.isoAlpha3, DG.wikidata,
-    DG.modality, DG.membershipStatus,
+    DG.modality, DG.membershipStatus, DG.startDate, DG.endDate,
 })
 #: Of ``rdf:type`` and ``dg:relationship``, only what conflict detection and graph/meta look at
 #: (the types they test; the relationship of a node of those types) need be read: every statement
@@ -72,6 +75,9 @@ def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef
             values = _distinct_values(props.get(prop, {}))
             if len(values) > 1:
                 add("functional-property", shorten(node), prop, values, [node])
+        for prop in sorted(DATE_PREDICATES, key=str):
+            if len(props.get(prop, ())) > 1 and not (prop == DG.date and DG.RelationsEstablishment in types):
+                add("date", shorten(node), prop, props[prop], [node])
         if DG.RelationsEstablishment in types:
             for rel in props.get(DG.relationship, {}):
                 for d, gs in props.get(DG.date, {}).items():
@@ -88,7 +94,7 @@ def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef
                         indicators[key][v] |= gs
                     ind_nodes[key].add(node)
     for rel, by_date in establishments.items():
-        if len(by_date) > 1:
+        if len(by_date) > 1 and most_precise(by_date) is None:  # "1992" and "1992-04-02" agree
             add("establishment-date", f"establishment of {shorten(rel)}", DG.date, by_date, est_nodes[rel])
     for key, by_value in indicators.items():
         values = _distinct_values(by_value)

@@ -6,7 +6,8 @@ each file's blank nodes as :mod:`diplograph.merge.inputs` does, and refuses grap
 :func:`merge_staged` then reads back only what reconciliation needs (``rdf:type`` and the key
 properties, :data:`~diplograph.merge.reconcile.KEY_PREDICATES`), resolves keys with the same
 reconcilers (:func:`~diplograph.merge.reconcile.resolve`), rewrites IRIs with SPARQL updates,
-reads the single-valued facts for :mod:`~diplograph.merge.conflicts`, and adds ``graph/meta``.
+reads the single-valued facts, takes out the coarser of two agreeing dates
+(:mod:`~diplograph.merge.precision`), finds conflicts (:mod:`~diplograph.merge.conflicts`) and adds ``graph/meta``.
 
 The result equals the in-Python merge's quad for quad and report for report (the tests compare
 both on every merge fixture and on generated inputs); measured on a 100k-triple project, reading
@@ -30,6 +31,7 @@ from diplograph.iris import META_GRAPH, skolem_base
 from diplograph.merge.conflicts import FACT_PREDICATES, FACT_TYPES, RELATIONSHIP_OF, find_conflicts
 from diplograph.merge.inputs import GraphInput, file_facts, graph_kind, rdflib_graphs
 from diplograph.merge.metadata import meta_triples
+from diplograph.merge.precision import find_refinements
 from diplograph.namespaces import DG, RDF
 from diplograph.merge.reconcile import KEY_PREDICATES, resolve
 from diplograph.merge.report import MergeReport, Rewrite, SourceInfo
@@ -140,16 +142,23 @@ def merge_staged(
     resolution = resolve(inputs)
     rewrites = _rewrite(staging, inputs, resolution)
     facts = _facts(staging)
+    files = {n: i.file for n, i in inputs.items()}
+    refinements, drops = find_refinements(facts, files)
+    for g, dropped in sorted(drops.items(), key=lambda item: str(item[0])):
+        staging.replace(g, sorted(dropped, key=str), [])
+        for node, prop, value in dropped:
+            facts[g][node][prop].discard(value)
     sizes = staging.sizes()
-    meta = _meta_triples(inputs, facts, loaded_at)
+    meta = _meta_triples(inputs, facts, loaded_at, refinements)
     staging.add_triples(META_GRAPH, meta)
     report = MergeReport(
         sources=tuple(SourceInfo(n, i.file, i.sha256, sizes.get(n, 0), i.kind, i.loaded_at) for n, i in inputs.items()),
         rewrites=tuple(sorted(rewrites)),
-        conflicts=tuple(find_conflicts({n: facts.get(n, {}) for n in names}, {n: i.file for n, i in inputs.items()})),
+        conflicts=tuple(find_conflicts({n: _non_empty(facts.get(n, {})) for n in names}, files)),
         type_clashes=tuple(resolution.clashes),
         warnings=tuple(resolution.warnings),
         triples=sum(sizes.get(n, 0) for n in names),
+        refinements=tuple(refinements),
     )
     if target is None:
         dataset = bind_prefixes(staging.as_dataset())
@@ -207,5 +216,10 @@ def _facts(staging: Staging) -> dict[URIRef, dict]:
     return {g: {s: dict(ps) for s, ps in nodes.items()} for g, nodes in facts.items()}
 
 
-def _meta_triples(inputs: dict[URIRef, GraphInput], facts: dict, loaded_at: str | None) -> list:
-    return meta_triples(((n, i.file, i.sha256) for n, i in inputs.items()), facts, loaded_at)
+def _non_empty(facts: dict) -> dict:
+    """The facts without the properties whose every value was refined away."""
+    return {s: {p: vs for p, vs in props.items() if vs} for s, props in facts.items()}
+
+
+def _meta_triples(inputs: dict[URIRef, GraphInput], facts: dict, loaded_at: str | None, refinements=()) -> list:
+    return meta_triples(((n, i.file, i.sha256) for n, i in inputs.items()), facts, loaded_at, refinements)

@@ -14,7 +14,8 @@ state's canonical IRI, an event's its place's, a relationship's its parties'.
   are one person;
 - events: type + ``dg:date`` + (reconciled) ``dg:place``, plus ``dg:summitOf`` for a summit and
   the participants for other events (two bilateral meetings on the sidelines of one summit, on
-  one day in one place, stay two);
+  one day in one place, stay two); dates match at different precisions ("2024" and "2024-07-03"),
+  and two events that nearly match (one type and place, agreeing dates) are a warning;
 - bilateral relationships: their two reconciled ``dg:party`` states;
 - memberships: reconciled ``org:organization`` + ``org:member``.
 
@@ -39,6 +40,7 @@ from rdflib.term import Node
 from diplograph import iris
 from diplograph.kinds import CLASSES, EVENT_CLASSES
 from diplograph.merge.inputs import GraphInput
+from diplograph.merge.precision import coarser, compatible, date_parts, most_precise
 from diplograph.merge.report import MergeWarning, TypeClash
 from diplograph.namespaces import DG, FOAF, ID, ORG, RDF, RDFS, SKOS, WD
 from diplograph.terms import best_label, iri_tail, shorten, term_key, turtle
@@ -251,28 +253,49 @@ def reconcile_people(r: Resolution) -> None:
 
 
 def reconcile_events(r: Resolution) -> None:
-    """Events: type, date and place, plus the organisation of a summit or the participants of another event."""
+    """Events: type, date and place, plus the organisation of a summit or the participants of another event.
+
+    Dates match when they are compatible (:func:`~diplograph.merge.precision.compatible`): "2024"
+    and "2024-07-03" are one date at two precisions. Among events of one key but their date, each
+    date stands for the most precise date it agrees with, when that is one date; a coarse date that
+    agrees with two ("2024" with "2024-07-03" and "2024-07-05") is left alone. Events of one type
+    and place whose dates agree but that still differ (another organisation or none, participants
+    one names and the other does not, an ambiguous date), described in different graphs, are a
+    *near miss*: a warning names both. Events whose participants are different people (neither
+    list holds the other) are told apart by them, and are no near miss.
+    """
     idx = r.index
 
-    def keys(n: Node) -> list[tuple]:
+    def base(n: Node) -> tuple | None:
+        """The key without its date, and the date: None when the event has no key."""
         types = idx.types(n)
         classes = tuple(sorted(str(c) for c in types if c in EVENT_CLASSES))
         if len(classes) > 1:
             classes = tuple(c for c in classes if c != str(DG.DiplomaticEvent))
-        dates = idx.values(n, DG.date)
+        date = most_precise(idx.values(n, DG.date))  # two graphs may date one IRI at two precisions
         places = sorted({r.canonical(p) for p in idx.values(n, DG.place)}, key=str)
-        if len(dates) != 1 or len(places) > 1:
-            return []
+        if date is None or len(places) > 1:
+            return None
         place = places[0] if places else None
         if DG.Summit in types:
             orgs = sorted({r.canonical(o) for o in idx.values(n, DG.summitOf)}, key=str)
             if len(orgs) > 1 or (place is None and not orgs):
-                return []
-            return [("event", classes, dates[0], place, orgs[0] if orgs else None, frozenset())]
+                return None
+            return (classes, place, orgs[0] if orgs else None, frozenset()), date
         if place is None:
-            return []
+            return None
         people = frozenset(r.canonical(v) for p in _EVENT_PEOPLE for v in idx.values(n, p))
-        return [("event", classes, dates[0], place, None, people)]
+        return (classes, place, None, people), date
+
+    nodes = r.by_identity["event"]
+    bases = {n: found for n in nodes if (found := base(n)) is not None}
+    standing = _standing_dates(bases.values())
+
+    def keys(n: Node) -> list[tuple]:
+        if n not in bases:
+            return []
+        (classes, place, org, people), date = bases[n]
+        return [("event", classes, standing[(classes, place, org, people)][date], place, org, people)]
 
     def mint(n: Node) -> URIRef | None:
         found = keys(n)
@@ -285,14 +308,83 @@ def reconcile_events(r: Resolution) -> None:
 
     def text(n: Node, k: tuple) -> str:
         _e, classes, date, place, org, people = k
-        words = f"type+date+place ({', '.join(shorten(URIRef(c)) for c in classes)}, {_value(date)}, {shorten(place)}"
+        own = bases[n][1]
+        shown = _value(own) if own == date else f"{_value(own)}, refined by {_value(date)}"
+        words = f"type+date+place ({', '.join(shorten(URIRef(c)) for c in classes)}, {shown}, {shorten(place)}"
         if org is not None:
             words += f", summitOf {shorten(org)}"
         if people:
             words += ", participants " + " ".join(sorted(shorten(p) for p in people))
         return words + ")"
 
-    KeyGroups(r, "event", keys, mint, text).assign(r.by_identity["event"])
+    KeyGroups(r, "event", keys, mint, text).assign(nodes)
+    _warn_near_misses(r, bases)
+
+
+def _standing_dates(bases: Iterable[tuple[tuple, Node]]) -> dict[tuple, dict[Node, Node]]:
+    """Per key-without-date, each date -> the date it stands for: the one most precise date it agrees with."""
+    by_key: dict[tuple, set[Node]] = defaultdict(set)
+    for key, date in bases:
+        by_key[key].add(date)
+    standing: dict[tuple, dict[Node, Node]] = {}
+    for key, dates in by_key.items():
+        finest = [d for d in dates if not any(coarser(d, other) for other in dates)]
+        standing[key] = {}
+        for d in dates:
+            agreeing = [f for f in finest if compatible(d, f)]
+            standing[key][d] = agreeing[0] if len(agreeing) == 1 else d
+    return standing
+
+
+def _warn_near_misses(r: Resolution, bases: Mapping[Node, tuple[tuple, Node]]) -> None:
+    """Warn about two events of one type and place, with agreeing dates, that did not reconcile.
+
+    Candidates are found by index, not by trying every pair: agreeing dates share a year, and of
+    two events with participants, one's participants hold the other's, so they share its first.
+    """
+    by_place: dict[tuple, list[Node]] = defaultdict(list)
+    for n, ((classes, place, _org, _people), date) in bases.items():
+        if place is not None:
+            parts = date_parts(date)
+            by_place[(classes, place, parts[0] if parts else str(date))].append(n)
+    for found in by_place.values():
+        events: dict[Node, tuple[Node, set]] = {}  # canonical event -> one of its nodes, the graphs describing it
+        for n in sorted(found, key=str):
+            target = r.canonical(n)
+            first, graphs = events.get(target, (n, set()))
+            events[target] = (first, graphs | set(r.index.graphs_typing(n)))
+        ordered = sorted(events, key=str)
+        by_person: dict[Node, list[Node]] = defaultdict(list)
+        for e in ordered:
+            for person in bases[events[e][0]][0][3]:
+                by_person[person].append(e)
+        for a in ordered:
+            people = bases[events[a][0]][0][3]
+            candidates = by_person[min(people, key=str)] if people else ordered
+            for b in candidates:
+                if str(b) > str(a) or (not people and bases[events[b][0]][0][3]):
+                    _near_miss(r, bases, events[a], b, events[b])
+
+
+def _near_miss(r: Resolution, bases: Mapping[Node, tuple[tuple, Node]], a: tuple, b: Node, found_b: tuple) -> None:
+    (na, ga), (nb, gb) = a, found_b
+    (_c, _p, org_a, people_a), date_a = bases[na]
+    (_c, _p, org_b, people_b), date_b = bases[nb]
+    if ga & gb or not compatible(date_a, date_b):
+        return  # one graph describes both: its author told them apart
+    if org_a != org_b:
+        why = f"dg:summitOf {shorten(org_a) if org_a else 'none'} and {shorten(org_b) if org_b else 'none'}"
+    elif people_a != people_b:
+        if not (people_a <= people_b or people_b <= people_a):
+            return  # other people met: two meetings (on the sidelines of one summit, say)
+        why = "one names participants the other does not"
+    else:
+        why = f"a date ({_value(date_a)} / {_value(date_b)}) that agrees with more than one event"
+    if str(r.canonical(nb)) < str(r.canonical(na)):  # the warning is on the first of the two, whichever found it
+        na, nb, date_a, date_b = nb, na, date_b, date_a
+    r.warn(na, f"near miss: may be the same event as {shorten(r.canonical(nb))} ({r.where(nb)}): same type and "
+               f"place, agreeing dates ({_value(date_a)} and {_value(date_b)}), but {why}, so they were "
+               "not reconciled; if they are one event, give both the same key (or the same IRI)")
 
 
 def reconcile_relationships(r: Resolution) -> None:

@@ -8,16 +8,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+from rdflib.util import from_n3
 
 from diplograph.errors import DiplographError
-from diplograph.terms import shorten
+from diplograph.terms import nt, shorten
 
 __all__ = [
     "Conflict",
     "MergeConflictError",
     "MergeReport",
     "MergeWarning",
+    "Refinement",
     "Rewrite",
     "SourceInfo",
     "TypeClash",
@@ -95,6 +98,46 @@ class Conflict:
         return f"conflict ({self.kind}): {self.subject}: {shorten(self.property)} has {len(self.values)} values: {vals}"
 
 
+@dataclass(frozen=True)
+class Refinement:
+    """A date given at two precisions that agree: the coarser value, taken out of the graphs that gave
+    it, and the more precise one the merged view keeps (:mod:`~diplograph.merge.precision`).
+
+    ``coarse_graphs`` / ``precise_graphs`` are graph IRIs; ``coarse_sources`` / ``precise_sources``
+    the same graphs with their files, for people.
+    """
+
+    node: Node
+    property: URIRef
+    coarse: Literal
+    coarse_graphs: tuple[URIRef, ...]
+    coarse_sources: tuple[str, ...]
+    precise: Literal
+    precise_graphs: tuple[URIRef, ...]
+    precise_sources: tuple[str, ...]
+
+    def sort_key(self) -> tuple:
+        return (str(self.node), str(self.property), str(self.coarse), self.coarse_sources)
+
+    def as_json(self) -> dict:
+        return {"node": str(self.node), "property": str(self.property),
+                "from": {"value": nt(self.coarse), "graphs": [str(g) for g in self.coarse_graphs],
+                         "sources": list(self.coarse_sources)},
+                "to": {"value": nt(self.precise), "graphs": [str(g) for g in self.precise_graphs],
+                       "sources": list(self.precise_sources)}}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Refinement:
+        return cls(URIRef(d["node"]), URIRef(d["property"]), from_n3(d["from"]["value"]),
+                   tuple(URIRef(g) for g in d["from"]["graphs"]), tuple(d["from"]["sources"]),
+                   from_n3(d["to"]["value"]), tuple(URIRef(g) for g in d["to"]["graphs"]), tuple(d["to"]["sources"]))
+
+    def line(self) -> str:
+        return (f"refined: {shorten(self.node)} {shorten(self.property)} {self.coarse} "
+                f"({', '.join(self.coarse_sources)}) -> {self.precise} ({', '.join(self.precise_sources)}); "
+                "the merged view keeps the more precise date, graph/meta records the coarser one")
+
+
 @dataclass(frozen=True, order=True)
 class TypeClash:
     """A node typed as incompatible kinds of thing in different graphs (``kinds``: kind -> graphs)."""
@@ -135,6 +178,7 @@ class MergeReport:
     type_clashes: tuple[TypeClash, ...]
     warnings: tuple[MergeWarning, ...]
     triples: int = 0
+    refinements: tuple[Refinement, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -152,6 +196,7 @@ class MergeReport:
             "conflicts": [c.as_json() for c in self.conflicts],
             "type_clashes": [t.as_json() for t in self.type_clashes],
             "warnings": [w.as_json() for w in self.warnings],
+            "refinements": [r.as_json() for r in self.refinements],
         }
 
     def to_json(self, times: bool = True) -> str:
@@ -172,6 +217,7 @@ class MergeReport:
                                for c in data["type_clashes"]),
             warnings=tuple(MergeWarning(w["source"], w["node"], w["message"]) for w in data["warnings"]),
             triples=data["triples"],
+            refinements=tuple(Refinement.from_json(r) for r in data.get("refinements", ())),
         )
 
 

@@ -11,7 +11,9 @@ ontology mixed in, and adds what SHACL alone would miss:
 - the ontology checked against ``ontology-checks.ttl`` (every term labelled and defined).
 
 Each result names the file that describes its focus node (sources first, then reference graphs,
-then the ontology).
+then the ontology). A node given more values than its shape allows by several files (two
+``dg:date`` of one event) is a problem of two files: its message names every value and the file,
+and line where one line of that file holds it, that each came from (:func:`_with_values`).
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from diplograph.errors import display_path
 from diplograph.iris import graph_iri
+from diplograph.merge.conflicts import value_text
 from diplograph.loading import load_graph
-from diplograph.namespaces import DG
+from diplograph.namespaces import DG, SH
+from diplograph.terms import term_key
 from diplograph.project import Project
 from diplograph.store import DEFAULT_STORE, WorkingStore, plain_graph, working_store
 from diplograph.validation import validate_graph, validator
@@ -77,7 +82,8 @@ def validate_dataset(
     undeclared = undeclared_terms(data, ontology)  # before the validator adds the ontology to a working store
     report = chosen.validate(data, shapes, ontology)
     del data
-    located = _locate(report.results, assembled, [*data_names, graph_iri("ontology")])
+    located = _with_values(_locate(report.results, assembled, [*data_names, graph_iri("ontology")]), assembled,
+                           data_names)
     extra = _locate(undeclared, assembled, data_names)
     if checks:
         extra += _locate(check_results(assembled, project, allow_service=allow_service), assembled, data_names)
@@ -87,6 +93,7 @@ def validate_dataset(
         results=tuple(sorted(located + extra, key=ValidationResult.sort_key)),
         graphs_checked=len(data_names),
         triples_checked=triples,
+        notes=report.notes + tuple(r.line() for r in (assembled.merge.refinements if assembled.merge else ())),
     )
     return _with_ontology_checks(report, project, ontology)
 
@@ -209,6 +216,42 @@ def _with_ontology_checks(report: ValidationReport, project: Project, ontology: 
         results=tuple(sorted(report.results + extra, key=ValidationResult.sort_key)),
         shapes_checked=report.shapes_checked + own.shapes_checked,
     )
+
+
+def _with_values(
+    results: Iterable[ValidationResult], assembled: ProjectDataset, names: list[URIRef]
+) -> tuple[ValidationResult, ...]:
+    """A too-many-values result whose values come from several files names each value and its file."""
+    lines: dict[Path, list[str]] = {}
+    out = []
+    for r in results:
+        if r.constraint_component != SH.MaxCountConstraintComponent or not isinstance(r.path, URIRef):
+            out.append(r)
+            continue
+        where: dict[Node, list[str]] = {}
+        for name in names:
+            path = assembled.graph_files[name]
+            for value in assembled.dataset.graph(name).objects(r.focus_node, r.path):
+                where.setdefault(value, []).append(_place(path, value, lines))
+        if len({f for places in where.values() for f in places}) < 2:
+            out.append(r)
+            continue
+        values = "; ".join(f"{value_text(v)} in {', '.join(sorted(set(places)))}"
+                           for v, places in sorted(where.items(), key=lambda item: term_key(item[0])))
+        out.append(dataclasses.replace(r, message=f"{r.message} Values given: {values}."))
+    return tuple(out)
+
+
+def _place(path: Path, value: Node, lines: dict[Path, list[str]]) -> str:
+    """``file`` or ``file:line``: the line when exactly one line of the file holds the value as written."""
+    if path not in lines:
+        try:
+            lines[path] = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        except (OSError, UnicodeDecodeError):
+            lines[path] = []
+    written = f'"{value}"' if isinstance(value, Literal) else str(value)
+    found = [i for i, text in enumerate(lines[path], 1) if written in text]
+    return f"{display_path(path)}:{found[0]}" if len(found) == 1 else display_path(path)
 
 
 def _locate(

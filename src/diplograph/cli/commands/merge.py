@@ -69,10 +69,12 @@ def merge(
         typer.echo(f"warning: {line}", err=True)
     for w in r.warnings:
         typer.echo(f"warning: {w.line()}", err=True)
+    for refined in r.refinements:
+        typer.echo(refined.line(), err=True)
     typer.echo(
         f"merged {plural(len(r.sources), 'graph')} ({r.triples} triples) into {display_path(output)}: "
         f"{plural(len(r.rewrites), 'rewrite')}, {plural(len(r.conflicts), 'conflict')}, "
         f"{plural(len(r.type_clashes), 'type clash')}".replace("clashs", "clashes")
-        + f", {plural(len(r.warnings), 'warning')}"
+        + f", {plural(len(r.warnings), 'warning')}, {plural(len(r.refinements), 'refined date')}"
         + (f"; report in {display_path(report)}" if report else "")
     )
