@@ -170,6 +170,8 @@ def test_every_membership_has_source_status_and_typed_dates(graphs: dict[str, Gr
         assert len(set(g.objects(source, URIRef("https://schema.org/url")))) == 1
         status = set(g.objects(m, DG.membershipStatus))
         assert len(status) == 1 and status <= statuses, m
+        # org:role says the same to a W3C ORG reader, who would otherwise take an applicant for a member.
+        assert set(g.objects(m, ORG.role)) == status, m
         assert len(set(g.objects(m, ORG.member))) == 1
         assert len(set(g.objects(m, ORG.organization))) == 1
         assert (m, DG.modality, DG.ReportedFact) in g
