@@ -178,11 +178,11 @@ def test_every_membership_has_source_status_and_typed_dates(graphs: dict[str, Gr
         (note,) = g.objects(m, DG.evidenceNote)
         assert str(note).endswith("not fetched when this file was written)")
     start = lambda key: set(g.objects(ID[f"membership/{key}"], DG.startDate))  # noqa: E731
-    assert start("sco/CHN") == {Literal("2001-06-15", datatype=rdfns.XSD.date)}
-    assert start("brics/AZE") == {Literal("2024-08", datatype=rdfns.XSD.gYearMonth)}
-    assert start("sco/AZE") == {Literal("2015", datatype=rdfns.XSD.gYear)}
-    assert start("cica/KAZ") == set()
-    assert (ID["membership/sco/AZE"], DG.membershipStatus, DG.DialoguePartner) in g
+    assert start("sco-CHN") == {Literal("2001-06-15", datatype=rdfns.XSD.date)}
+    assert start("brics-AZE") == {Literal("2024-08", datatype=rdfns.XSD.gYearMonth)}
+    assert start("sco-AZE") == {Literal("2015", datatype=rdfns.XSD.gYear)}
+    assert start("cica-KAZ") == set()
+    assert (ID["membership/sco-AZE"], DG.membershipStatus, DG.DialoguePartner) in g
 
 
 def _replace_line(path: Path, line: int, old: str, new: str) -> None:
