@@ -106,7 +106,7 @@ def generate_bilateral_graph(seed: int, state_a: str, state_b: str, size: int = 
         add((astana, RDF.type, DG.Place))
         add((astana, DG.wikidata, Literal("Q1520")))
         add((astana, RDFS.label, Literal("Astana", lang="en")))
-    summit = ent("event", "summit-sco-2024-astana") if ns is None else ns["sco-summit"]
+    summit = ent("event", "summit-2024-astana-sco") if ns is None else ns["sco-summit"]
     add((summit, RDF.type, DG.Summit))
     add((summit, DG.summitOf, sco))
     add((summit, DG.place, astana))
@@ -414,7 +414,7 @@ class _World:
     def summit(self, acronym: str, year: int, statement) -> tuple[str, str]:
         """(summit IRI, place IRI) of ``acronym``'s summit in ``year``, described by the first report naming it."""
         if (acronym, year) == ("sco", 2024):
-            node, place = _iri("event/summit-sco-2024-astana"), _iri("place/astana")
+            node, place = _iri("event/summit-2024-astana-sco"), _iri("place/astana")
         else:
             host = random.Random(f"{self.seed}:summit:{acronym}:{year}").choice(self.codes)
             place = self.capital(host)

@@ -151,7 +151,7 @@ def test_filter_by_kind_hides_and_shows(watched, seed, tmp_path):
 def test_hovering_shows_details_and_provenance(watched, seed, tmp_path):
     dataset, _ = seed
     watched.open(write_network_html(dataset, tmp_path / "network.html"))
-    tip = watched.hover_node("https://w3id.org/diplograph/id/event/meeting-2024-07-03-astana-aliyev-xi")
+    tip = watched.hover_node("https://w3id.org/diplograph/id/event/meeting-2024-07-03-astana-ilham-aliyev-xi-jinping")
     text = tip.inner_text()
     assert "Meeting of Xi Jinping and Ilham Aliyev" in text
     assert "Speaking at a press conference" in text  # the evidence sentence

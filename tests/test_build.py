@@ -54,7 +54,7 @@ def test_build_writes_every_file(built):
     assert stages == list(STAGES)
     names = {str(p) for p in report.files}
     expected = {"dataset.trig", "dataset.nq", "validation-report.ttl", "validation-report.txt", "merge-report.json",
-                "network.html"}
+                "network.html", "ontology/index.html"}
     assert expected <= names
     queries = sorted(p.stem for p in (root / "queries").glob("*.rq"))
     assert len(queries) >= 15 and report.queries_run == len(queries)

@@ -34,10 +34,11 @@ def ask(loaded, text: str) -> bool:
     [
         (ID["person/ding-tao"], DG.participatedIn, PRESS_CONFERENCE),  # speaker ⊑ participant, inverse
         (ID["person/xi-jinping"], DG.holdsPost, ID["post/CHN-president"]),  # chain holderOf ∘ post
-        (ID["state/AZE"], DG.participatesIn, ID["org/sco"]),  # chain hasMembership ∘ org:organization
+        (ID["state/CHN"], DG.participatesIn, ID["org/sco"]),  # the participation rule: a member state
+        (ID["state/AZE"], DG.participatesIn, ID["org/cica"]),  # the participation rule: a member state
         (ID["state/AZE"], DG.partyTo, ID["relationship/AZE-CHN"]),  # inverse of dg:party
-        (ID["person/ding-xuexiang"], DG.participatedIn, ID["event/visit-2024-AZE-ding-xuexiang"]),
-        (ID["event/meeting-2024-07-03-astana-aliyev-xi"], RDF.type, URIRef("https://schema.org/Event")),
+        (ID["person/ding-xuexiang"], DG.participatedIn, ID["event/visit-2024-ding-xuexiang"]),
+        (ID["event/meeting-2024-07-03-astana-ilham-aliyev-xi-jinping"], RDF.type, URIRef("https://schema.org/Event")),
     ],
 )
 def test_answers_that_only_exist_with_inference(seed, triple):
@@ -47,6 +48,16 @@ def test_answers_that_only_exist_with_inference(seed, triple):
     assert triple in result.inferred
     s, p, o = (f"<{t}>" for t in triple)
     assert ask(loaded, f"ASK {{ GRAPH <{graph_iri('inferred')}> {{ {s} {p} {o} }} }}")
+
+
+@pytest.mark.parametrize("org, status", [("brics", "Applicant"), ("sco", "DialoguePartner")])
+def test_participation_does_not_follow_an_application_or_a_dialogue_partnership(seed, org, status):
+    """Azerbaijan has applied to BRICS and is a dialogue partner of the SCO: it takes part in neither."""
+    loaded, _asserted, result = seed
+    membership = ID[f"membership/{org}-AZE"]
+    assert ask(loaded, f"ASK {{ <{membership}> dg:membershipStatus dg:{status} }}")
+    assert (ID["state/AZE"], DG.participatesIn, ID[f"org/{org}"]) not in result.inferred
+    assert not ask(loaded, f"ASK {{ <{ID['state/AZE']}> dg:participatesIn <{ID[f'org/{org}']}> }}")
 
 
 def test_inferred_triples_never_enter_asserted_graphs(seed):

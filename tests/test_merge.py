@@ -62,10 +62,10 @@ def graph_nodes(result, name: str) -> set[str]:
 def test_shared_entities_unify_to_canonical_iris(merged):
     ck, ak = graph_nodes(merged, "china-kazakhstan"), graph_nodes(merged, "azerbaijan-kazakhstan")
     for iri in ("state/CHN", "state/KAZ", "person/xi-jinping", "org/sco", "place/astana",
-                "event/summit-sco-2024-astana", "relationship/CHN-KAZ", "membership/sco/KAZ"):
+                "event/summit-2024-astana-sco", "relationship/CHN-KAZ", "membership/sco-KAZ"):
         assert str(ID[iri]) in ck, iri
     for iri in ("state/AZE", "state/KAZ", "person/ilham-aliyev", "org/sco", "place/astana",
-                "event/summit-sco-2024-astana", "relationship/AZE-KAZ", "person/kassym-jomart-tokayev"):
+                "event/summit-2024-astana-sco", "relationship/AZE-KAZ", "person/kassym-jomart-tokayev"):
         assert str(ID[iri]) in ak, iri
     # no foreign IRI of a shared entity is left anywhere
     leftovers = {n for n in ck | ak if re.search(r"country/|people/|entity:(AZ|KZ|aliyev|tokayev|sco|astana)$|org-sco|city-astana|/summit$|#summit$", n)}
@@ -75,8 +75,8 @@ def test_shared_entities_unify_to_canonical_iris(merged):
 def test_one_summit_and_one_xi_across_all_graphs(merged):
     ds = merged.dataset
     summits = {s for s, _p, _o, _g in ds.quads((None, DG.summitOf, None, None))}
-    assert summits == {ID["event/summit-sco-2024-astana"]}
-    described = {g for _s, _p, _o, g in ds.quads((ID["event/summit-sco-2024-astana"], PROV.wasDerivedFrom, None, None))}
+    assert summits == {ID["event/summit-2024-astana-sco"]}
+    described = {g for _s, _p, _o, g in ds.quads((ID["event/summit-2024-astana-sco"], PROV.wasDerivedFrom, None, None))}
     assert {str(g) for g in described} == {str(GRAPH[f"source/{n}"]) for n in
                                             ("china-azerbaijan-2024", "china-kazakhstan", "azerbaijan-kazakhstan")}
     xis = {s for s, _p, o, _g in ds.quads((None, DG.wikidata, Literal("Q15031"), None))}
@@ -91,7 +91,7 @@ def test_report_lists_every_rewrite_with_key_and_source(merged):
     xi = [r for r in rows if r[1] == "http://example.org/kz/people/XiJinping"]
     assert xi and xi[0][2] == str(ID["person/xi-jinping"])
     summit = [r for r in rows if r[1] == "http://example.net/azkz#summit"]
-    assert summit and summit[0][2] == str(ID["event/summit-sco-2024-astana"])
+    assert summit and summit[0][2] == str(ID["event/summit-2024-astana-sco"])
     assert "dg:Summit" in summit[0][3] and "summitOf id:org/sco" in summit[0][3] and "id:place/astana" in summit[0][3]
     # every rewritten IRI is gone from its graph, every target present
     for r in merged.report.rewrites:

@@ -24,8 +24,8 @@ CK = PRECISION / "china-kazakhstan-2024.ttl"
 VARIANT = PRECISION / "china-kazakhstan-variant.ttl"
 NEAR_MISS = PRECISION / "near-miss.ttl"
 DISAGREEING = PRECISION / "disagreeing-dates.ttl"
-SUMMIT = ID["event/summit-sco-2024-astana"]
-KAZ_SCO = ID["membership/sco/KAZ"]
+SUMMIT = ID["event/summit-2024-astana-sco"]
+KAZ_SCO = ID["membership/sco-KAZ"]
 SEED_GRAPH, CK_GRAPH = GRAPH["source/china-azerbaijan-2024"], GRAPH["source/china-kazakhstan-2024"]
 META = GRAPH["meta"]
 
@@ -65,10 +65,10 @@ def test_validation_passes_on_agreeing_dates_and_says_what_was_refined(engine):
     assert "conforms: 0 violations" in proc.stdout
     notes = [line for line in proc.stdout.splitlines() if line.startswith("note: refined:")]
     assert len(notes) == 2, proc.stdout
-    summit = next(n for n in notes if "summit-sco-2024-astana" in n)
+    summit = next(n for n in notes if "summit-2024-astana-sco" in n)
     assert "dg:date 2024 (" in summit and "graphs/china-azerbaijan-2024.ttl" in summit
     assert "-> 2024-07-03 (" in summit and "china-kazakhstan-2024.ttl" in summit
-    member = next(n for n in notes if "membership/sco/KAZ" in n)
+    member = next(n for n in notes if "membership/sco-KAZ" in n)
     assert "dg:startDate 2001 (" in member and "-> 2001-06-15 (" in member and "graphs/reference/memberships.ttl" in member
 
 
@@ -76,8 +76,8 @@ def test_merge_keeps_the_precise_date_and_records_the_coarse_one_with_its_source
     proc, ds, report = _merged(tmp_path, SEED, CK)
     assert proc.returncode == 0, proc.stderr
     assert "0 conflicts" in proc.stdout and "2 refined dates" in proc.stdout
-    line = next(ln for ln in proc.stderr.splitlines() if "summit-sco-2024-astana" in ln)
-    assert line.startswith("refined: id:event/summit-sco-2024-astana dg:date 2024 (graph:source/china-azerbaijan-2024 "
+    line = next(ln for ln in proc.stderr.splitlines() if "summit-2024-astana-sco" in ln)
+    assert line.startswith("refined: id:event/summit-2024-astana-sco dg:date 2024 (graph:source/china-azerbaijan-2024 "
                            "(graphs/china-azerbaijan-2024.ttl)) -> 2024-07-03 (graph:source/china-kazakhstan-2024 "
                            "(tests/fixtures/precision/china-kazakhstan-2024.ttl))")
     # the merged view: one date for the summit and for the membership, the precise one
@@ -140,7 +140,7 @@ def test_a_near_miss_is_warned_naming_both_events_and_both_files(tmp_path):
     [warning] = [w for w in report["warnings"] if "near miss" in w["message"]]
     text = f"{warning['source']} {warning['node']} {warning['message']}"
     for part in ("graphs/china-azerbaijan-2024.ttl", "tests/fixtures/precision/near-miss.ttl",
-                 "id:event/summit-sco-2024-astana", "id:event/summit/2024-07/astana", '"2024-07"^^xsd:gYearMonth',
+                 "id:event/summit-2024-astana-sco", "<http://example.org/near-miss/summit-astana>", '"2024-07"^^xsd:gYearMonth',
                  "dg:summitOf"):
         assert part in text, part
     assert "near miss" in proc.stderr and "1 warning" in proc.stdout
@@ -155,27 +155,27 @@ def test_dates_that_disagree_stay_conflicts_naming_both_values_and_both_files(tm
     proc, ds, report = _merged(tmp_path, SEED, CK, DISAGREEING)
     assert proc.returncode == 0 and "2 conflicts" in proc.stdout
     by_node = {c["subject"]: c for c in report["conflicts"]}
-    summit = by_node["id:event/summit-sco-2024-astana"]
+    summit = by_node["id:event/summit-2024-astana-sco"]
     assert summit["kind"] == "date"
     values = {v["value"]: v["sources"] for v in summit["values"]}
     assert values['"2024-07-03"^^xsd:date'] == ["graph:source/china-kazakhstan-2024 (tests/fixtures/precision/china-kazakhstan-2024.ttl)"]
     assert values['"2024-07-05"^^xsd:date'] == ["graph:source/disagreeing-dates (tests/fixtures/precision/disagreeing-dates.ttl)"]
-    assert by_node["id:membership/sco/KAZ"]["kind"] == "date"
+    assert by_node["id:membership/sco-KAZ"]["kind"] == "date"
     # every value is kept, each in its own graph
     assert len({o for _s, _p, o, _g in ds.quads((SUMMIT, DG.date, None, None))}) == 3
     strict = run_cli("merge", str(SEED), str(CK), str(DISAGREEING), "-o", str(tmp_path / "x.trig"), "--strict", cwd=ROOT)
-    assert strict.returncode == 1 and "conflict (date): id:event/summit-sco-2024-astana" in strict.stderr
+    assert strict.returncode == 1 and "conflict (date): id:event/summit-2024-astana-sco" in strict.stderr
 
 
 @pytest.mark.parametrize("engine", ["reference", "fast"])
 def test_a_violation_of_two_files_names_both_values_and_both_files(engine):
     proc = run_cli("validate", "--format", "lines", "--engine", engine, str(CK), str(DISAGREEING), cwd=ROOT)
     assert proc.returncode == 1, proc.stdout
-    [line] = [ln for ln in proc.stdout.splitlines() if "Violation" in ln and "summit-sco-2024-astana" in ln]
+    [line] = [ln for ln in proc.stdout.splitlines() if "Violation" in ln and "summit-2024-astana-sco" in ln]
     assert "at most one dg:date" in line
     assert '"2024-07-03"^^xsd:date in tests/fixtures/precision/china-kazakhstan-2024.ttl:33' in line
     assert '"2024-07-05"^^xsd:date in tests/fixtures/precision/disagreeing-dates.ttl:32' in line
-    [member] = [ln for ln in proc.stdout.splitlines() if "Violation" in ln and "membership/sco/KAZ" in ln]
+    [member] = [ln for ln in proc.stdout.splitlines() if "Violation" in ln and "membership/sco-KAZ" in ln]
     for part in ('"2001"^^xsd:gYear in tests/fixtures/precision/china-kazakhstan-2024.ttl',
                  '"2001-06-15"^^xsd:date in graphs/reference/memberships.ttl',
                  '"2002"^^xsd:gYear in tests/fixtures/precision/disagreeing-dates.ttl'):

@@ -76,3 +76,80 @@ def test_unknown_iso_code_is_one_line_with_close_matches(project):
     assert not (project / "graphs" / "china-kazakhstan.ttl").exists()
     with pytest.raises(UnknownStateError):
         scaffold_relationship("CHN", "XXX", states_file=STATES, output=project / "x.ttl", source_title="t")
+
+
+FIXTURE_ARTICLE = ROOT / "tests" / "fixtures" / "scaffold" / "fixture-article.txt"
+
+
+def uncomment_examples(text: str) -> str:
+    """Every commented line of Turtle ("# ...") made Turtle; explanations ("## ...") stay comments."""
+    return "\n".join(line[2:] if line.startswith("# ") else ("" if line == "#" else line)
+                     for line in text.splitlines()) + "\n"
+
+
+def test_every_example_uncommented_parses_and_validates(project):
+    """Issue 13 item 1: the examples are valid Turtle once uncommented, and conform."""
+    proc = run_cli("new", "CHN", "KAZ", "--source-title", "Fixture article (test)",
+                   "--source-file", str(FIXTURE_ARTICLE), cwd=project, home=project)
+    assert proc.returncode == 0, proc.stderr
+    out = project / "graphs" / "china-kazakhstan.ttl"
+    text = out.read_text()
+    uncommented = uncomment_examples(text)
+    examples = [line for line in text.splitlines() if line.startswith("# ")]
+    assert len(examples) > 100, "the examples were not found"
+    out.write_text(uncommented)
+    g = Graph().parse(out)  # a "/" in a prefixed name (membership:sco/CHN) would fail here
+    for kind in ("Meeting", "Summit", "Visit", "PressConference", "RelationshipLevelStatus", "Membership",
+                 "Chairmanship", "Agreement", "Indicator", "Stance", "Policy", "PostHolding", "Quote"):
+        assert any(True for _ in g.subjects(RDF.type, DG[kind])), f"no uncommented example of dg:{kind}"
+    proc = run_cli("validate", "graphs/china-kazakhstan.ttl", cwd=project, home=project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith("conforms: 0 violations")
+
+
+def test_examples_use_every_term_added_for_issue_13(project):
+    proc = run_cli("new", "CHN", "KAZ", "--source-title", "t", cwd=project, home=project)
+    assert proc.returncode == 0, proc.stderr
+    g = Graph().parse(data=uncomment_examples((project / "graphs" / "china-kazakhstan.ttl").read_text()),
+                      format="turtle")
+    used = {p for _s, p, _o in g} | {o for _s, _p, o in g}
+    for term in ("visitKind", "StateVisit", "endDate", "onOccasionOf", "presidedBy", "Chairmanship", "chairState",
+                 "chairOf", "Agreement", "agreementParty", "agreementType", "MutualVisaExemption", "signedDate",
+                 "inForceDate", "founding", "reportedAt", "PermanentComprehensiveStrategicPartnership"):
+        assert DG[term] in used, f"dg:{term} is in no example"
+
+
+def test_examples_iris_follow_the_conventions_minted_by_iris(project):
+    """The scaffold's keyed IRIs are the ones diplograph.iris mints from their keys (docs/conventions.md)."""
+    from diplograph import iris
+
+    proc = run_cli("new", "CHN", "KAZ", "--source-title", "t", cwd=project, home=project)
+    assert proc.returncode == 0, proc.stderr
+    g = Graph().parse(data=uncomment_examples((project / "graphs" / "china-kazakhstan.ttl").read_text()),
+                      format="turtle")
+    summit = iris.event("summit", "2024", "astana", ["sco"])
+    assert (summit, RDF.type, DG.Summit) in g
+    meeting = iris.event("meeting", "2024-07-03", "astana", ["firstname-lastname", "other-person"])
+    assert (meeting, DG.partOfEvent, summit) in g
+    assert (iris.membership("SCO", "CHN"), RDF.type, DG.Membership) in g
+
+
+def test_scaffold_lists_what_the_dataset_knows_with_canonical_iris(project):
+    """The states, heads of state and posts, shared organisations and events already recorded."""
+    shutil.copy(ROOT / "graphs" / "china-azerbaijan-2024.ttl", project / "graphs")
+    proc = run_cli("new", "CHN", "KAZ", "--source-title", "t", cwd=project, home=project)
+    assert proc.returncode == 0, proc.stderr
+    text = (project / "graphs" / "china-kazakhstan.ttl").read_text()
+    section = text[text.index("Already in the dataset"):text.index("Examples of every kind")]
+    assert "## States: state:CHN (China), state:KAZ (Kazakhstan)" in section
+    assert "##   post:CHN-president (President of China): person:xi-jinping (Xi Jinping)" in section
+    # Organisations both have a membership of, with the reference graph's membership IRIs.
+    assert "membership:sco-CHN (member state), membership:sco-KAZ (member state)" in section
+    assert "orgn:un (United Nations)" in section and "orgn:brics" not in section  # Kazakhstan is not in BRICS
+    # Events involving China (Xi's meeting; the summit it was part of); none is invented for Kazakhstan.
+    assert "event:summit-2024-astana-sco (SCO summit in Astana, 2024; dg:Summit, 2024)" in section
+    assert "event:meeting-2024-07-03-astana-ilham-aliyev-xi-jinping" in section
+    # Every IRI listed is one the dataset has.
+    g = Graph().parse(project / "graphs" / "china-azerbaijan-2024.ttl")
+    for iri in ("id/event/summit-2024-astana-sco", "id/person/xi-jinping", "id/post/CHN-president"):
+        assert any(True for _ in g.triples((ID[iri.removeprefix("id/")], None, None))), iri

@@ -160,3 +160,14 @@ def test_indicators_match_the_numbers_in_the_article(seed):
 def test_seed_only_names_states_by_their_canonical_iri(seed):
     states = {o for o in seed.objects() if isinstance(o, URIRef) and str(o).startswith(STATE)}
     assert {str(s)[len(STATE):] for s in states} == {"AZE", "CHN"}
+
+
+def test_xi_quote_is_reported_at_the_press_conference_not_said_there(seed, article):
+    """The article says Ding relayed Xi's words; not when or where Xi said them (issue 13)."""
+    quote = URIRef(f"{ID}statement/china-azerbaijan-2024/quote-xi-new-starting-point")
+    press = URIRef(f"{ID}event/press-conference-2024-ding-tao")
+    assert seed.value(quote, DG.reportedAt) == press
+    assert seed.value(quote, DG.occasion) is None
+    sentence = seed.value(quote, DG.evidence)
+    assert '"new starting point"' in str(seed.value(sentence, DG.text))
+    assert str(seed.value(sentence, DG.text)).startswith("Ding emphasized the shared vision articulated by President Xi")

@@ -53,7 +53,8 @@ def test_words_of_a_definition_find_the_term():
 def test_a_concept_scheme_keeps_only_its_matching_concepts_unless_it_matches_itself():
     (levels,) = terms("strategic partnership")["concept_schemes"]
     assert levels["name"] == "dg:RelationshipLevelScheme"
-    assert [c["name"] for c in levels["concepts"]] == ["dg:StrategicPartnership", "dg:ComprehensiveStrategicPartnership"]
+    assert [c["name"] for c in levels["concepts"]] == [
+        "dg:StrategicPartnership", "dg:ComprehensiveStrategicPartnership", "dg:PermanentComprehensiveStrategicPartnership"]
     (whole,) = terms("relationship levels")["concept_schemes"]
     assert "dg:DiplomaticRelations" in [c["name"] for c in whole["concepts"]] and len(whole["concepts"]) >= 4
 

@@ -13,6 +13,7 @@ output into a fresh folder:
                             inferred graph for the queries tagged ``inference``
 ``merge-report.json``       every IRI rewritten while reconciling, every conflict
 ``network.html``            the interactive network of the asserted graphs
+``ontology/index.html``     the ontology's documentation (pyLODE): every class, property and concept
 ==========================  ====================================================
 
 Stages (:data:`STAGES`), each timed in :attr:`BuildReport.seconds`:
@@ -60,11 +61,12 @@ from diplograph.out_folder import in_use_databases, inside, replace_folder, stag
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
 from diplograph.reasoning import InferenceResult
-from diplograph.store import DEFAULT_STORE, StoreSpec, graph_sizes, working_store, write_graphs
+from diplograph.store import DEFAULT_STORE, StoreSpec, graph_sizes, plain_graph, working_store, write_graphs
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
+from diplograph.ontology_docs import ontology_html
 from diplograph.viz import write_network_html
 
 __all__ = [
@@ -313,6 +315,9 @@ def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationRepo
         _write(folder / "queries" / f"{query.name}.csv", to_csv(result))
         _write(folder / "queries" / f"{query.name}.json", to_json(result))
     write_network_html(assembled, folder / "network.html")
+    (folder / "ontology").mkdir()
+    ontology = plain_graph(assembled.dataset, [graph_iri("ontology")])
+    _write(folder / "ontology" / "index.html", ontology_html(ontology))
 
 
 def _write(path: Path, content) -> None:

@@ -3,14 +3,18 @@
 The same thing gets the same IRI in every graph because every IRI is built from its key here:
 the reference generator (:mod:`diplograph.reference`), the scaffold (:mod:`diplograph.scaffold`)
 and the merge (:mod:`diplograph.merge`) all call these functions, and ``docs/conventions.md``
-lists the patterns for people who write graphs by hand.
+lists the patterns for people who write graphs by hand. Below ``id/{kind}/`` the keyed IRIs that
+people write (events, memberships) have no further ``/``, so that each can be written as a Turtle
+prefixed name (``event:summit-2024-astana-sco``, ``membership:sco-KAZ``).
 
 >>> state("AZE")
 rdflib.term.URIRef('https://w3id.org/diplograph/id/state/AZE')
 >>> relationship("CHN", "AZE")
 rdflib.term.URIRef('https://w3id.org/diplograph/id/relationship/AZE-CHN')
 >>> membership("SCO", "KAZ")
-rdflib.term.URIRef('https://w3id.org/diplograph/id/membership/sco/KAZ')
+rdflib.term.URIRef('https://w3id.org/diplograph/id/membership/sco-KAZ')
+>>> event("meeting", "2024-07-03", "astana", ["xi-jinping", "ilham-aliyev"])
+rdflib.term.URIRef('https://w3id.org/diplograph/id/event/meeting-2024-07-03-astana-ilham-aliyev-xi-jinping')
 >>> graph_iri("source", "china-azerbaijan-2024")
 rdflib.term.URIRef('https://w3id.org/diplograph/graph/source/china-azerbaijan-2024')
 """
@@ -159,23 +163,24 @@ def relationship(iso3_a: str, iso3_b: str) -> URIRef:
 
 
 def membership(acronym: str, iso3: str) -> URIRef:
-    """``id/membership/{org}/{ISO3}``: one member's membership of one organisation."""
-    return ID[BASES["membership"] + f"{_slug_or(acronym, 'x')}/{_iso3(iso3)}"]
+    """``id/membership/{org}-{ISO3}``: one member's membership of one organisation."""
+    return ID[BASES["membership"] + f"{_slug_or(acronym, 'x')}-{_iso3(iso3)}"]
 
 
 def event(kind: str, date: str, place_key: str | None, qualifiers: Iterable[str] = ()) -> URIRef:
-    """``id/event/{type}/{date}/{place}[/{qualifier}]``: an event minted from its key.
+    """``id/event/{type}-{date}[-{place}][-{qualifier}]``: an event minted from its key.
 
     ``kind`` is the event type (``meeting``, ``summit``, ``visit``, ``press-conference``),
-    ``date`` its date as written, ``place_key`` the last part of its place's IRI, and the
-    qualifiers the organisation of a summit or the participants of another event, which tell
-    apart two events of one type, day and place.
+    ``date`` its date as written, ``place_key`` the last part of its place's IRI (left out when
+    the source gives no place), and the qualifiers the organisation of a summit or the
+    participants of another event (sorted), which tell apart two events of one type, day and
+    place. One ``-``-joined name, so that it can be written as a prefixed name (``event:…``).
     """
-    parts = [kind, _slug_or(date, "undated"), place_key or "unknown-place"]
-    rest = "-".join(sorted(qualifiers))
-    if rest:
-        parts.append(rest)
-    return ID[BASES["event"] + "/".join(parts)]
+    parts = [kind, _slug_or(date, "undated")]
+    if place_key:
+        parts.append(place_key)
+    parts.extend(sorted(q for q in qualifiers if q))
+    return ID[BASES["event"] + "-".join(parts)]
 
 
 def coded_event(dataset: str, event_id: str) -> URIRef:

@@ -468,6 +468,7 @@ def _build_memberships(
         g.add((node, ORG.member, country.iri))
         g.add((node, ORG.organization, iris.organisation(acronym)))
         g.add((node, DG.membershipStatus, DG[status]))
+        g.add((node, ORG.role, DG[status]))  # the same concept, for a W3C ORG reader (the statuses are org:Role)
         if start is not None:
             g.add((node, DG.startDate, start))
         if end is not None:

@@ -4,9 +4,14 @@
 (and, given the article's text file, every sentence of it as a ``dg:Sentence``), its unnamed
 author, the two states (referred to by ``id/state/{ISO3}``; they are described in
 ``graphs/reference/states.ttl``) and the relationship node ``id/relationship/{ISO3}-{ISO3}``
-with its provenance; then commented-out examples of every kind of statement, each with full
+with its provenance; given what the dataset already knows (:func:`diplograph.known.known_about`),
+the IRIs to reuse for it; then commented-out examples of every kind of statement, each with full
 provenance, for the author to copy, fill in and uncomment. :func:`known_states` reads the codes
 a scaffold may use from the reference graph.
+
+Every comment that explains starts with ``## ``; every commented line of Turtle with ``# ``, so
+removing the ``# `` of an example gives valid Turtle (tests/test_scaffold.py does it for all of them).
+IRIs follow ``docs/conventions.md`` and are written as prefixed names.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from diplograph.known import Known
 from diplograph.errors import BadValueError, OutputExistsError, UsageError, display_path
 from diplograph.files import write_atomically
 from diplograph.loading import load_graph
@@ -69,6 +75,7 @@ def scaffold_relationship(
     source_url: str | None = None,
     source_file: Path | None = None,
     force: bool = False,
+    known: Known | None = None,
 ) -> ScaffoldResult:
     """Write the scaffold of the relationship between ``code_a`` and ``code_b`` to ``output``.
 
@@ -97,7 +104,7 @@ def scaffold_relationship(
         except UnicodeDecodeError as exc:
             raise UsageError(f"{display_path(source_file)}: not UTF-8 ({exc.reason})") from None
     stem = output.stem
-    content = _render(code_a, code_b, states, stem, source_title, source_url, source_file, text)
+    content = _render(code_a, code_b, states, stem, source_title, source_url, source_file, text, known)
     write_atomically(output, content)
     return ScaffoldResult(output, stem, "-".join(sorted((code_a, code_b))), len(text.sentences) if text else 0)
 
@@ -105,7 +112,7 @@ def scaffold_relationship(
 # --- rendering -------------------------------------------------------------------
 
 
-def _render(a, b, states, stem, title, url, source_file, text) -> str:
+def _render(a, b, states, stem, title, url, source_file, text, known=None) -> str:
     x, y = sorted((a, b))
     rel = f"{x}-{y}"
     name_a, name_b = states[a], states[b]
@@ -113,11 +120,13 @@ def _render(a, b, states, stem, title, url, source_file, text) -> str:
     evidence_sentence = _first_mention(text, (name_a, name_b)) if text else None
     lines: list[str] = []
     w = lines.append
-    w(f"# {name_a}–{name_b} relations, as reported in one source document: {title}")
-    w("# Scaffolded by `diplograph new`. What is not commented out already validates; the commented blocks")
-    w("# below are examples of every kind of statement, each with its full provenance: copy one, fill it in")
-    w("# from the source, uncomment it, and run `diplograph validate` on this file. States, organisations")
-    w("# and places are described in graphs/reference/ and only referred to here.")
+    w(f"## {name_a}–{name_b} relations, as reported in one source document: {title}")
+    w("## Scaffolded by `diplograph new`. What is not commented out already validates; the commented blocks")
+    w("## below are examples of every kind of statement, each with its full provenance: copy one, fill it in")
+    w("## from the source, uncomment it (remove the \"# \" of its lines), and run `diplograph validate` on this")
+    w("## file. States, organisations and places are described in graphs/reference/ and only referred to here.")
+    w("## IRIs follow docs/conventions.md: the same thing gets the same IRI in every graph, written as a")
+    w("## prefixed name (event:summit-2024-astana-sco, membership:sco-KAZ; never a \"/\" after the prefix).")
     w("")
     for prefix, ns in (
         ("dg", "https://w3id.org/diplograph/ns#"), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
@@ -170,6 +179,8 @@ def _render(a, b, states, stem, title, url, source_file, text) -> str:
     w(f"    prov:wasDerivedFrom src: ; prov:wasAttributedTo {author} ;")
     w("    dg:modality dg:ReportedFact .")
     w("")
+    if known is not None:
+        w(_known_section(known))
     w(_examples(a, b, x, y, rel, states, author))
     if text is not None:
         w(_banner("The sentences of the source, verbatim (line and position in the text file)"))
@@ -191,7 +202,55 @@ def _examples(a, b, x, y, rel, states, author) -> str:
 
 def _banner(title: str) -> str:
     bar = "#" * 79
-    return f"{bar}\n# {title}\n{bar}"
+    return f"{bar}\n## {title}\n{bar}"
+
+
+#: The prefixes the scaffold declares for keyed IRIs (docs/conventions.md), longest first.
+_SHORT = (("membership", "membership"), ("relationship", "rel"), ("state", "state"), ("org", "orgn"),
+          ("person", "person"), ("place", "place"), ("post", "post"), ("event", "event"))
+
+
+def prefixed(iri) -> str:
+    """``id/event/summit-2024-astana-sco`` -> ``event:summit-2024-astana-sco``; else ``<iri>``.
+
+    >>> from diplograph.namespaces import ID
+    >>> prefixed(ID["membership/sco-KAZ"]), prefixed(ID["coded-event/icews/1"])
+    ('membership:sco-KAZ', '<https://w3id.org/diplograph/id/coded-event/icews/1>')
+    """
+    text = str(iri)
+    for path, prefix in _SHORT:
+        base = f"https://w3id.org/diplograph/id/{path}/"
+        local = text[len(base):]
+        if text.startswith(base) and re.fullmatch(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?", local):
+            return f"{prefix}:{local}"
+    return f"<{text}>"
+
+
+def _known_section(known: Known) -> str:
+    """What the dataset already has about the two states, as comments: reuse these IRIs, do not describe them again."""
+    lines = [_banner("Already in the dataset: reuse these IRIs (they are described elsewhere; do not repeat them)"), ""]
+    w = lines.append
+    w("## States: " + ", ".join(f"{prefixed(s)} ({label})" for s, label in known.states))
+    w("## Posts in them and who holds them (heads of state first):")
+    for post in known.posts:
+        holders = ", ".join(f"{prefixed(p)} ({label})" for p, label in post.holders) or "no holder recorded"
+        w(f"##   {prefixed(post.iri)} ({post.label}): {holders}")
+    if not known.posts:
+        w("##   none yet: describe the posts and people your source names (examples below)")
+    w("## Organisations both states have a membership of (membership IRIs and statuses):")
+    for org in known.organisations:
+        ms = ", ".join(f"{prefixed(m)} ({status})" for m, status in org.memberships)
+        w(f"##   {prefixed(org.iri)} ({org.label}): {ms}")
+    if not known.organisations:
+        w("##   none recorded")
+    w("## Events already recorded that involve either state (type, date as recorded):")
+    for event in known.events:
+        w(f"##   {prefixed(event.iri)} ({event.label}; {event.kind}, {event.date or 'no date'})")
+    if not known.events:
+        w("##   none recorded")
+    w("## `diplograph lookup NAME` finds any other entity's IRI.")
+    w("")
+    return "\n".join(lines)
 
 
 def _first_mention(text, names):

@@ -12,8 +12,10 @@ What the ontology's axioms earn (measured on the seed, see the tests):
 - inverses: ``dg:partyTo`` (of ``dg:party``), ``dg:participatedIn`` (of
   ``dg:participant``), ``dg:hasStatement`` (of ``dg:relationship``),
   ``dg:holderOf`` (of ``dg:holder``), ``dg:hasMembership`` (of ``org:member``);
-- property chains: ``dg:holdsPost`` = ``dg:holderOf`` o ``dg:post``,
-  ``dg:participatesIn`` = ``dg:hasMembership`` o ``org:organization``;
+- property chains: ``dg:holdsPost`` = ``dg:holderOf`` o ``dg:post``;
+- one rule that is not OWL (:mod:`~diplograph.reasoning.participation`): ``dg:participatesIn``
+  from the memberships whose status is in ``dg:ParticipationStatuses`` (member state, partner
+  country), never from an application, observer status or dialogue partnership;
 - sub-properties: ``dg:speaker``/``dg:visitor`` ⊑ ``dg:participant``
   ⊑ ``prov:wasAssociatedWith``, ``dg:evidence`` ⊑ ``prov:wasDerivedFrom``,
   ``dg:postIn`` ⊑ ``org:postIn``, ``dg:place`` ⊑ ``schema:location`` …;

@@ -26,6 +26,9 @@ prp-ifp    ``x1 p y``, ``x2 p y``, p inv.-functional → ``x1 owl:sameAs x2``
 eq-*       symmetry, transitivity and replacement of ``owl:sameAs`` (only when one exists)
 ========== ==========================================================================
 
+One more rule is not OWL: ``dg:participatesIn`` from the memberships whose status is in
+``dg:ParticipationStatuses`` (:mod:`~diplograph.reasoning.participation`, which the reference engine applies too).
+
 The rules run in rounds until a round adds nothing. Each new triple is inserted into the store's
 default graph (so later rules see it) and into a named graph of its round. The first round reads
 every triple; later rounds are *semi-naive*: a rule only looks for conclusions with at least one
@@ -83,6 +86,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from diplograph.errors import UnsupportedAxiomError
+from diplograph.reasoning.participation import HEAD as PARTICIPATION_HEAD, PREMISES as PARTICIPATION_PREMISES
 from diplograph.reasoning.fast_schema import (
     UNSUPPORTED_PREDICATES,
     UNSUPPORTED_TYPES,
@@ -251,6 +255,8 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
         names = [f"?v{i}" for i in range(len(chain) + 1)]
         premises = tuple(f"{names[i]} {sparql(p)} {names[i + 1]} ." for i, p in enumerate(chain))
         chains[f"prp-spo2-{n}"] = Rule(f"?v0 {sparql(prop)} {names[-1]} .", premises)
+    # Not OWL: the participation rule both engines apply (diplograph.reasoning.participation).
+    chains["dg-participation"] = Rule(PARTICIPATION_HEAD, PARTICIPATION_PREMISES, "FILTER(!isLiteral(?o))")
     first = [k for k in out if k in ("prp-inv", "prp-symp", "prp-trp")]
     return {**{k: out[k] for k in first}, **chains, **{k: v for k, v in out.items() if k not in first}}
 

@@ -1,4 +1,4 @@
-"""The reference reasoner: owlrl's OWL 2 RL closure, filtered (see :mod:`diplograph.reasoning`)."""
+"""The reference reasoner: owlrl's OWL 2 RL closure plus the participation rule, filtered (see :mod:`diplograph.reasoning`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL
 
 from diplograph.compat import kept_literal_conversions
+from diplograph.reasoning.participation import apply_to as apply_participation
 from diplograph.reasoning.result import InferenceResult, keep_worth_storing, mentioned_terms, relevant
 from diplograph.store import WorkingStore
 
@@ -40,8 +41,13 @@ class OwlrlReasoner:
         work += (t for t in asserted if mentioned is None or relevant(t, mentioned))
         reasoner_input = len(work)
         before = set(work)
+        closure = owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False)
         with kept_literal_conversions():
-            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+            closure.expand(work)
+            # The participation rule (not OWL: see diplograph.reasoning.participation), then the
+            # closure again for what its conclusions entail, until the rule adds nothing.
+            while apply_participation(work):
+                closure.expand(work)
         return keep_worth_storing(
             (t for t in work if t not in before and t not in given),
             ontology,

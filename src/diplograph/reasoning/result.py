@@ -13,6 +13,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from diplograph.reasoning.participation import PREDICATES as PARTICIPATION_PREDICATES
+
 __all__ = [
     "DROP_REASONS",
     "OWLRL_ERRORS",
@@ -194,7 +196,7 @@ def mentioned_terms(schema: Graph, asserted: Graph) -> tuple[set, set]:
     domain, a super-property, an equivalent, a restriction, or that are
     functional. A range alone types the literal, nothing else.
     """
-    terms: set = set()
+    terms: set = set(PARTICIPATION_PREDICATES)  # premises of the one rule that is not an axiom
     for s, _p, o in schema:
         terms.add(s)
         terms.add(o)

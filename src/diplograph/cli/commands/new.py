@@ -28,11 +28,15 @@ def new(
     """Scaffold a Turtle graph for the relationship between two states.
 
     Writes the source document, its author, the relationship node id/relationship/{ISO3}-{ISO3}
-    with its provenance, the source's sentences (with --source-file), and commented examples of
-    every kind of statement. The file validates as written; `diplograph validate FILE` then says
+    with its provenance, the source's sentences (with --source-file), the IRIs the dataset already
+    has for the two states (their posts and holders, shared organisations, events involving
+    either), and commented examples of every kind of statement, with IRIs as docs/conventions.md
+    says. The file validates as written; `diplograph validate FILE` then says
     what is missing as you fill it in. Exit status: 0 written, 2 unknown state code, existing
     file (without --force) or bad arguments.
     """
+    from diplograph.dataset import assemble
+    from diplograph.known import known_about
     from diplograph.project import Project
     from diplograph.scaffold import default_output, known_states, scaffold_relationship
 
@@ -44,9 +48,17 @@ def new(
         states = known_states(states_file)
         a, b = state_a.strip().upper(), state_b.strip().upper()
         output = default_output(project.graphs_dir, a, b, states) if a in states and b in states else project.graphs_dir / "x.ttl"
+    states = known_states(states_file)
+    a, b = state_a.strip().upper(), state_b.strip().upper()
+    # What the dataset already knows, so the new graph reuses its IRIs (codes checked by the scaffold first).
+    # The file being written is left out: it may be an old scaffold that --force replaces.
+    others = [f for f in sorted(project.graphs_dir.glob("*.ttl")) if f.resolve() != output.resolve()]
+    # With no other source graph yet, the reference graphs alone (assemble refuses an empty list).
+    files = others or list(project.reference_files)
+    known = known_about(assemble(project, files), a, b) if a in states and b in states and a != b else None
     result = scaffold_relationship(
         state_a, state_b, states_file=states_file, output=output, source_title=source_title,
-        source_url=source_url, source_file=source_file, force=force,
+        source_url=source_url, source_file=source_file, force=force, known=known,
     )
     extra = f", {result.sentences} sentences" if source_file is not None else ""
     typer.echo(f"wrote {display_path(result.path)} (relationship id:relationship/{result.relationship}{extra})")
