@@ -45,8 +45,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from diplograph.errors import BadValueError, UsageError
 from diplograph.files import write_atomically
-from diplograph.projection import EDGE_KINDS, NODE_KINDS, as_of, project, short_label
+from diplograph.projection import EDGE_KINDS, NODE_KINDS, as_of, parse_until, project, short_label
 from diplograph.projection import focus as focus_on
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
     "neutralise_bidi",
     "render_html",
     "vis_asset",
+    "VIEWS",
+    "choose_view",
     "write_network_html",
 ]
 
@@ -423,6 +426,27 @@ def render_html(
 
 
 
+#: What ``view`` may be: ``auto`` chooses (see :func:`write_network_html`).
+VIEWS: tuple[str, ...] = ("auto", "overview", "detail")
+
+
+def choose_view(source, view: str = "auto", focus: str | None = None, until=None) -> str:
+    """``"overview"`` or ``"detail"``: ``auto`` means the overview when the dataset has more than
+    :data:`~diplograph.overview.OVERVIEW_THRESHOLD` bilateral relationships and neither ``focus``
+    nor ``until`` asks for the detailed network."""
+    from diplograph.overview import OVERVIEW_THRESHOLD, count_relationships
+
+    if view not in VIEWS:
+        raise BadValueError("view", view, "one of " + ", ".join(VIEWS))
+    if view == "overview" and (focus is not None or until is not None):
+        raise UsageError("--focus and --until draw the detailed network: use them with --view detail (or without --view)")
+    if view != "auto":
+        return view
+    if focus is not None or until is not None:
+        return "detail"
+    return "overview" if count_relationships(source) > OVERVIEW_THRESHOLD else "detail"
+
+
 def write_network_html(
     source,
     path: Path | str,
@@ -431,13 +455,25 @@ def write_network_html(
     radius: int = 1,
     title: str | None = None,
     physics: bool | None = None,
+    view: str = "auto",
 ) -> Path:
-    """Project ``source`` (see :func:`~diplograph.projection.project`), cut it at ``until``, focus it
-    on ``focus``, and write the HTML page.
+    """Write the network page of ``source`` (a project dataset or an rdflib graph) at ``path``.
+
+    ``view``: ``detail`` projects ``source`` (see :func:`~diplograph.projection.project`), cuts it
+    at ``until``, focuses it on ``focus``; ``overview`` draws the world overview from SPARQL
+    aggregates on the store (:mod:`diplograph.overview`, states and one line per relationship,
+    no projection of everything); ``auto`` (what ``build`` uses) picks with :func:`choose_view`.
 
     Raises :class:`~diplograph.projection.UnknownNodeError` for an unknown focus and
-    :class:`~diplograph.errors.UsageError` for a bad date or radius.
+    :class:`~diplograph.errors.UsageError` for a bad date, radius or view.
     """
+    if until is not None:
+        parse_until(until)
+    if choose_view(source, view, focus, until) == "overview":
+        from diplograph.overview import overview
+        from diplograph.overview_page import render_overview
+
+        return render_overview(overview(source), path, title=title or "diplograph: world overview of diplomatic relations")
     G = project(source)
     notes = []
     if until is not None:
