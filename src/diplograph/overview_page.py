@@ -40,7 +40,7 @@ from diplograph.viz import (
 __all__ = ["HUB_LABELS", "LEVEL_COLOURS", "render_overview"]
 
 #: How many states keep their label at the overview's zoom (the ones with most relationships).
-HUB_LABELS = 24
+HUB_LABELS = 16
 
 #: Colours of the latest level, in order of first use; each at least 3:1 on white (WCAG 1.4.11).
 LEVEL_COLOURS = ("#b85000", "#1f6fb2", "#2e7d4f", "#8e44ad", "#a0522d", "#c0392b", "#5a6b7b", "#9a6f12")
@@ -60,7 +60,7 @@ def render_overview(ov: Overview, path: Path | str, title: str = "diplograph: wo
     G = nx.Graph()
     G.add_nodes_from(ov.states)
     G.add_edges_from((r["a"], r["b"]) for r in ov.relationships)
-    positions = spring_positions(G, iterations=80, scale=40.0 * math.sqrt(max(len(G), 1)) + 200)
+    positions = spring_positions(G, iterations=120, scale=45.0 * math.sqrt(max(len(G), 1)) + 200, gravity=1.5)
     order = _level_order(ov)
     colours = {lv: (LEVEL_COLOURS[i % len(LEVEL_COLOURS)] if lv else _NO_LEVEL) for i, lv in enumerate(order)}
     hubs = sorted(ov.states, key=lambda s: (-ov.states[s]["degree"], ov.states[s]["label"]))[:HUB_LABELS]

@@ -263,12 +263,14 @@ def _darker(colour: str, factor: float = 0.7) -> str:
 # --- layout for large networks ------------------------------------------------------------------
 
 
-def spring_positions(G: nx.Graph, iterations: int = 50, seed: int = 7, scale: float | None = None, pivots: int = 400) -> dict:
+def spring_positions(G: nx.Graph, iterations: int = 50, seed: int = 7, scale: float | None = None, pivots: int = 400,
+                     gravity: float = 0.0) -> dict:
     """Seeded Fruchterman-Reingold layout in numpy (networkx's spring_layout needs scipy above 500 nodes).
 
     Repulsion is exact up to ``pivots`` nodes; above that each iteration takes it from a fresh
     random sample of ``pivots`` nodes, scaled up (a stochastic approximation: O(n·pivots) per
-    iteration instead of O(n²)). Attraction along edges is exact.
+    iteration instead of O(n²)). Attraction along edges is exact. ``gravity`` pulls every node
+    towards the centre (so that small components do not drift to the edges of the drawing).
     """
     import numpy as np
 
@@ -306,6 +308,9 @@ def spring_positions(G: nx.Graph, iterations: int = 50, seed: int = 7, scale: fl
             np.subtract.at(fy, src, ey * pull)
             np.add.at(fx, dst, ex * pull)
             np.add.at(fy, dst, ey * pull)
+        if gravity:
+            fx -= gravity * x
+            fy -= gravity * y
         length = np.maximum(np.sqrt(fx * fx + fy * fy), 1e-9)
         step = np.minimum(length, t) / length
         x += fx * step

@@ -138,7 +138,12 @@
     function row(k, v) { var tr = el("tr"); tr.appendChild(el("td", null, k)); tr.appendChild(el("td", null, v)); table.appendChild(tr); }
     r.levels.forEach(function (lv) { row("level", lv[0] + (lv[1] ? " since " + lv[1] : "")); });
     if (r.events) row("coded events", eventsText(r));
-    r.statements.forEach(function (k) { row(words(k[0]), k[2] + (k[1] ? " (" + k[1] + ")" : "")); });
+    var types = {}, order = [];
+    r.statements.forEach(function (k) {
+      if (!types[k[0]]) { types[k[0]] = []; order.push(k[0]); }
+      types[k[0]].push(k[2] + " " + (k[1] || "no modality"));
+    });
+    order.forEach(function (t) { row(words(t), types[t].join(", ")); });
     box.appendChild(table);
     box.appendChild(el("div", "dg-hint", "Every statement with its sources: diplograph viz --view detail --focus \u201c" + name(r.a) + "\u201d"));
     box.appendChild(el("div", "dg-iri", r.id));
@@ -151,10 +156,9 @@
     var nodes = [], edges = [];
     function st(id) { return { id: id, label: name(id), shape: "hexagon", size: 24, color: { background: data.stateColour, border: "#174f80" } }; }
     nodes.push(st(r.a), st(r.b));
-    nodes.push({ id: "rel", label: r.label, shape: "star", size: 28, color: { background: data.relationshipColour, border: "#8a3c00" } });
-    var level = levelText(r);
-    edges.push({ id: "pa", from: r.a, to: "rel", label: level, color: { color: "#b85000" }, width: 2 });
-    edges.push({ id: "pb", from: r.b, to: "rel", label: level, color: { color: "#b85000" }, width: 2 });
+    nodes.push({ id: "rel", label: r.label + "\n" + levelText(r), shape: "star", size: 28, color: { background: data.relationshipColour, border: "#8a3c00" } });
+    edges.push({ id: "pa", from: r.a, to: "rel", color: { color: "#b85000" }, width: 2 });
+    edges.push({ id: "pb", from: r.b, to: "rel", color: { color: "#b85000" }, width: 2 });
     var byType = {}, order = [];
     r.statements.forEach(function (k) {
       if (!byType[k[0]]) { byType[k[0]] = { n: 0, modalities: {} }; order.push(k[0]); }
@@ -171,11 +175,11 @@
                    font: { size: 13 }, margin: 6 });
       edges.push({ id: "e" + i, from: "rel", to: "k" + i, color: { color: "#5a6b7b" },
                    dashes: solid ? false : (data.modalities[said[0]] || {}).dashes || [4, 4],
-                   label: (badges.length ? "[" + badges.join(" ") + "] " : "") + mods.map(function (m) { return t.modalities[m] + " " + m; }).join(", ") });
+                   label: said.length ? "[" + badges.join(" ") + "] " + said.map(function (m) { return t.modalities[m] + " " + m; }).join(", ") : undefined });
     });
     if (r.events) {
       nodes.push({ id: "coded", label: eventsText(r), shape: "box", color: { background: "#fdf3e7", border: "#9a6f12" }, margin: 6 });
-      edges.push({ id: "ec", from: "rel", to: "coded", color: { color: "#9a6f12" }, dashes: [2, 4], label: "machine-coded" });
+      edges.push({ id: "ec", from: "rel", to: "coded", color: { color: "#9a6f12" }, dashes: [2, 4] });
     }
     return { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) };
   }
