@@ -415,13 +415,21 @@ def render_html(
         "legend": legend,
         "focus": G.graph.get("focus"),
         "until": G.graph.get("until") or "",
+        # A large network: packed data (page_pack), tooltips built on first hover, no edge labels.
+        "large": n > LAYOUT_THRESHOLD,
     }
+    if payload["large"]:
+        from diplograph.page_pack import pack
+
+        payload.update(pack(net.nodes, net.edges), packed=True,
+                       kindColours={k: v[0] for k, v in KIND_STYLE.items()} | {"": _DEFAULT_STYLE[0]},
+                       edgeColours=dict(EDGE_COLOURS, **{"": _EDGE_DEFAULT}))
     parts = {
         "TITLE": html.escape(neutralise_bidi(title), quote=True),
         "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
         "PAGE_CSS": _template("network.css"),
         "VIS_JS": _inline_safe(vis_asset("vis-network.min.js"), "script"),
-        "PAGE_JS": _template("network.js"),
+        "PAGE_JS": _template("share.js") + _template("network.js"),
         "DATA": json_for_script(neutralise_bidi(payload)),
     }
     # One pass over the template: nothing substituted is searched for placeholders again.

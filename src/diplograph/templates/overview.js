@@ -290,7 +290,7 @@
     if (view.rel && relById[view.rel]) openRelationship(view.rel);
     else if (view.state && byId[view.state]) selectState(view.state);
   }
-  dgShare.png(container, document.getElementById("save-png"), document.getElementById("png-link"));
+  dgShare.png(container, document.getElementById("save-png"));
 
   window.diplograph = { network: network, state: state, ready: false, openRelationship: openRelationship, selectState: selectState,
                         clearSelection: clearSelection, showWorld: showWorld, links: data.links };

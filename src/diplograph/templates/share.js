@@ -15,7 +15,8 @@ var dgShare = (function () {
     return text;
   }
   // The canvas on a white background (vis draws on a transparent one), as a data: URL for a link.
-  function png(container, button, link) {
+  // The download link is made only then: until the reader asks, the page has no link but https: ones.
+  function png(container, button) {
     button.addEventListener("click", function () {
       var canvas = container.querySelector("canvas");
       if (!canvas) return;
@@ -24,8 +25,13 @@ var dgShare = (function () {
       var ctx = copy.getContext("2d");
       ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, copy.width, copy.height);
       ctx.drawImage(canvas, 0, 0);
+      var link = document.getElementById("png-link");
+      if (!link) {
+        link = document.createElement("a");
+        link.id = "png-link"; link.download = "diplograph-view.png"; link.textContent = "download the PNG";
+        button.insertAdjacentElement("afterend", link);
+      }
       link.href = copy.toDataURL("image/png");
-      link.hidden = false;
       link.focus();
     });
   }
