@@ -20,7 +20,7 @@ import networkx as nx
 from diplograph.errors import BadValueError
 from diplograph.files import write_all_atomically
 from diplograph.overview import Overview
-from diplograph.viz import neutralise_bidi
+from diplograph.page_parts import neutralise_bidi
 
 __all__ = ["EDGE_COLUMNS", "FORMATS", "NODE_COLUMNS", "csv_paths", "export_network", "overview_graph", "to_graph", "write_export"]
 

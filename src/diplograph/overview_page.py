@@ -26,7 +26,7 @@ import networkx as nx
 
 from diplograph.files import write_atomically
 from diplograph.overview import Overview
-from diplograph.viz import (
+from diplograph.page_parts import (
     KIND_STYLE,
     MODALITY_STYLE,
     _inline_safe,

@@ -240,6 +240,7 @@
     if (state.selected) openPanel(nodePanel(state.selected));
   }
   var pairOf = {};  // drawn edge id -> record
+  var adjacent = {};  // node id -> the drawn edge records at it
   function drawPairs() {
     var groups = {}, keys = [];
     data.links.forEach(function (l) {
@@ -249,6 +250,7 @@
       groups[key].push(l);
     });
     pairOf = {};
+    adjacent = {};
     var records = keys.map(function (key) {
       var members = groups[key].slice().sort(function (x, y) { return kindRank(x.kind) - kindRank(y.kind) || (x.date || "").localeCompare(y.date || ""); });
       var first = members[0];
@@ -277,6 +279,8 @@
       rec.memberLinks = members;
       if (!large) rec.title = edgeTitle(rec, members);
       pairOf[rec.id] = rec;
+      (adjacent[a] = adjacent[a] || []).push(rec);
+      (adjacent[b] = adjacent[b] || []).push(rec);
       return rec;
     });
     edges.clear();
@@ -331,11 +335,32 @@
   // --- selection: dim the rest, list the neighbours ----------------------------------------------
   function neighbourIds(id) {
     var out = {};
-    edges.get().forEach(function (e) { if (e.from === id) out[e.to] = e; else if (e.to === id) out[e.from] = e; });
+    (adjacent[id] || []).forEach(function (e) { out[e.from === id ? e.to : e.from] = e; });
     return out;
+  }
+  // A large network is dimmed by drawing over it, not by updating thousands of records: after each
+  // drawing, a veil of white, then the selected node's lines and neighbours drawn again on top.
+  var spot = null;
+  if (large) {
+    network.on("afterDrawing", function (ctx) {
+      if (!spot) return;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = "rgba(255,255,255,0.82)";
+      ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.restore();
+      spot.edges.forEach(function (eid) { var e = network.body.edges[eid]; if (e) e.draw(ctx); });
+      spot.nodes.forEach(function (nid) { var n = network.body.nodes[nid]; if (n) n.draw(ctx); });
+    });
   }
   function dim(id) {
     var near = neighbourIds(id);
+    if (large) {
+      spot = { edges: (adjacent[id] || []).map(function (e) { return e.id; }), nodes: Object.keys(near).concat([id]) };
+      state.selected = id; state.dimmed = true;
+      network.redraw();
+      return;
+    }
     near[id] = true;
     nodes.update(data.nodes.map(function (n) {
       var on = !!near[n.id];
@@ -350,6 +375,7 @@
   }
   function undim() {
     if (!state.dimmed) return;
+    if (large) { spot = null; state.selected = null; state.dimmed = false; network.redraw(); return; }
     nodes.update(data.nodes.map(function (n) { return { id: n.id, opacity: 1, font: { color: "#1b1b1b" } }; }));
     edges.update(edges.get().map(function (e) {
       return { id: e.id, color: pairOf[e.id].color, font: { color: data.options.edges.font.color, strokeColor: "#ffffff" } };
@@ -426,7 +452,8 @@
   function selectNode(id) {
     if (!byId[id]) return false;
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
+    // No animation on a large network: each frame would be a full redraw.
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: large ? false : { duration: 300 } });
     dim(id);
     openPanel(nodePanel(id));
     select.value = id;
