@@ -117,14 +117,17 @@ def measure_page(browser, path: Path, kind: str, cap_s: float = 120.0) -> dict:
         return out
     ready = "window.diplograph && window.diplograph.readyAt" if kind != "pyvis" else "window.__bench && window.__bench.ready"
     deadline = time.monotonic() + cap_s
+    settled = True
     while not _evaluate(page, f"!!({ready})"):
         if time.monotonic() > deadline:
-            out.update(ready_s=None, settled=False)
-            context.close()
-            return out
+            settled = False
+            break
         page.wait_for_timeout(100)
-    out.update(ready_s=round(page.evaluate(ready) / 1000, 2), settled=True)
-    if kind == "pyvis":  # pyvis never stops its simulation; stop it so that one redraw is one redraw
+    out.update(ready_s=round(page.evaluate(ready) / 1000, 2) if settled else None, settled=settled)
+    if not settled and not _evaluate(page, "!!window.network"):
+        context.close()
+        return out
+    if kind == "pyvis":  # pyvis never stops its simulation (settled or not): stopped, so that one redraw is one redraw
         page.evaluate("window.network.setOptions({physics: {enabled: false}})")
     out["redraw_ms"] = round(page.evaluate(REDRAW), 1)
     if kind == "detail":

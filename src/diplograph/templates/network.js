@@ -291,6 +291,29 @@
   var titled = {};
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  if (large && network.renderer && network.renderer._drawEdges) {
+    // vis draws every edge at every redraw, even far off screen; a large network draws only the
+    // lines whose bounding box meets the view (a line crossing the view always does).
+    var inView = function () {
+      var c = container.getBoundingClientRect();
+      var tl = network.DOMtoCanvas({ x: 0, y: 0 }), br = network.DOMtoCanvas({ x: c.width, y: c.height });
+      return function (e) {
+        var a = e.from, b = e.to;
+        return !(Math.max(a.x, b.x) < tl.x || Math.min(a.x, b.x) > br.x || Math.max(a.y, b.y) < tl.y || Math.min(a.y, b.y) > br.y);
+      };
+    };
+    var culled = function (method) {
+      return function (ctx) {
+        var all = this.body.edges, ids = this.body.edgeIndices, shown = inView();
+        for (var i = 0; i < ids.length; i++) {
+          var e = all[ids[i]];
+          if (e.connected === true && shown(e)) e[method](ctx);
+        }
+      };
+    };
+    network.renderer._drawEdges = culled("draw");
+    network.renderer._drawArrows = culled("drawArrows");
+  }
   if (large) {  // tooltips on demand: what is under the pointer gets its tooltip before vis shows it
     var lastCheck = 0;
     container.addEventListener("mousemove", function (ev) {
