@@ -184,7 +184,7 @@ def overview_write(project_dir: Path, out: Path) -> dict:
             "view": "overview" if "world overview" in page.read_text(encoding="utf-8")[:2000] else "detail"}
 
 
-def run(triples: int, world: Path | None, cap: float, tmp: Path, log=print) -> dict:
+def run(triples: int, world: Path | None, cap: float, tmp: Path, log=print, pyvis: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
     from viz_bench import pyvis_default_page
 
@@ -212,8 +212,9 @@ def run(triples: int, world: Path | None, cap: float, tmp: Path, log=print) -> d
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
         res["detail"] = measure_page(browser, ours, "detail", cap)
         log(f"  detail   {json.dumps(res['detail'])}")
-        res["pyvis"] = measure_page(browser, theirs, "pyvis", cap)
-        log(f"  pyvis    {json.dumps(res['pyvis'])}")
+        if pyvis:
+            res["pyvis"] = measure_page(browser, theirs, "pyvis", cap)
+            log(f"  pyvis    {json.dumps(res['pyvis'])}")
         res["overview"] = measure_page(browser, tmp / "icews.html", res["icews_overview"]["view"], cap)
         log(f"  overview {json.dumps(res['overview'])}")
         browser.close()
@@ -226,9 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--world", type=Path, default=None, help="a project whose overview build would write (e.g. a 1M world)")
     ap.add_argument("--cap", type=float, default=150.0)
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--no-pyvis", action="store_true", help="skip pyvis's page (e.g. when measuring an older diplograph)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="network-bench-") as tmp:
-        res = run(args.triples, args.world, args.cap, Path(tmp))
+        res = run(args.triples, args.world, args.cap, Path(tmp), pyvis=not args.no_pyvis)
     text = json.dumps(res, indent=2)
     print(text)
     if args.json:
