@@ -258,3 +258,20 @@ def test_png_export(watched, seed_page, world, which):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert [width, height] == canvas and len(png) > 10_000  # the drawing, not an empty image
+
+
+def test_a_merge_of_three_relationships_stays_the_detailed_network(watched, tmp_path):
+    """Two invented bilateral graphs (bench/synthetic.py, seeded) merged with the seed: three
+    relationships, under the overview threshold, so the detailed network with one line per pair."""
+    from synthetic import generate_bilateral_graph
+
+    root = copy_project(tmp_path / "three")
+    for seed, (a, b) in enumerate((("CHN", "KAZ"), ("AZE", "TUR")), start=3):
+        generate_bilateral_graph(seed, a, b, size=400).serialize(root / "graphs" / f"fixture-{a}-{b}.ttl", format="turtle")
+    loaded = assemble(Project(root), store="memory")
+    page = watched.open(write_network_html(loaded, root / "three.html"))
+    rels = page.evaluate("network.body.data.nodes.get().filter(n => n.kind === 'relationship').map(n => n.id)")
+    assert len(rels) == 3 and not page.evaluate("document.body.classList.contains('dg-overview')")
+    pairs = page.evaluate("network.body.data.edges.get().map(e => [e.from, e.to].sort().join(' '))")
+    assert len(pairs) == len(set(pairs))
+    shot(page, "network-three-relationships.png")
