@@ -67,7 +67,9 @@ sys.path.insert(0, str(HERE))
 
 RESULTS = HERE / "results"
 CACHE = RESULTS / "cache"
-SECTIONS = ("load", "validation", "inference", "queries", "merge", "build", "html", "import")
+SECTIONS = ("load", "validation", "inference", "queries", "merge", "build", "html", "import", "network")
+#: Run only when named (`--sections network`): minutes of Chromium on a 5,000-node page (network_bench.py).
+OPT_IN = ("network",)
 TARGETS = {"load_vs_rdflib": 10.0, "load_vs_pyoxigraph": 1.3, "queries_geomean": 30.0, "validation": 20.0,
            "inference": 20.0, "memory_ratio": 0.4, "build_seconds_1m": 40.0, "build_peak_mb_1m": 1536}
 
@@ -954,6 +956,14 @@ class Bench:
                 self.log(f"== HTML projection of the {size_label(n)} world")
                 self.results.setdefault("html", {})[size_label(n)] = self.section_html({"triples": count, "project": str(proj)})
                 self.save()
+        if "network" in sections:
+            from network_bench import run as network_run
+
+            self.log("== network pages (issue 15): the 5,000-node projection, pyvis's default page, the world overviews")
+            world = Path(self.args.network_world) if self.args.network_world else None
+            self.results["network"] = network_run(self.args.network_triples, world, self.args.browser_cap,
+                                                  Path(tempfile.mkdtemp(dir=self.tmp)), log=self.log)
+            self.save()
         if "import" in sections:
             rows = [parse_size(s) for s in self.args.import_rows.split(",") if s.strip()]
             for n in ([min(rows)] if self.quick else rows):
@@ -1198,7 +1208,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10k,100k", help="comma-separated world sizes in triples (10k,100k,1M)")
     ap.add_argument("--quick", action="store_true", help="one run per query, 20 graphs to merge, no browser")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--sections", default=",".join(SECTIONS))
+    ap.add_argument("--sections", default=",".join(s for s in SECTIONS if s not in OPT_IN),
+                    help="comma-separated; default every section but " + ", ".join(OPT_IN))
+    ap.add_argument("--network-triples", type=int, default=420_000,
+                    help="network: the synthetic world whose projection is drawn (420k: about 5,000 nodes)")
+    ap.add_argument("--network-world", help="network: a project whose world overview is written as build does (e.g. a 1M world)")
     ap.add_argument("--cap", type=float, default=900.0, help="skip a reference engine estimated to take longer (s)")
     ap.add_argument("--query-cap", type=float, default=120.0, help="stop one query run after this many seconds")
     ap.add_argument("--reps", type=int, default=5, help="timed runs per query after the first (fewer if slow)")

@@ -503,11 +503,12 @@ def _int(value) -> int:
 
 # The modality scheme's concepts by IRI, so that a graph loaded without the ontology (no labels)
 # still gets the names the page styles.
-_MODALITY_NAMES = {DG.ReportedFact: "reported fact", DG.Claim: "claim", DG.PlanModality: "plan", DG.ProjectionModality: "projection"}
+#: dg:modality value -> the word the network view uses.
+MODALITY_NAMES = {DG.ReportedFact: "reported fact", DG.Claim: "claim", DG.PlanModality: "plan", DG.ProjectionModality: "projection"}
 
 
 def _modality(ix: _Index, statement) -> str:
-    return ", ".join(sorted(_MODALITY_NAMES.get(m) or ix.label(m) for m in ix.all(statement, _P_MODALITY)))
+    return ", ".join(sorted(MODALITY_NAMES.get(m) or ix.label(m) for m in ix.all(statement, _P_MODALITY)))
 
 
 def _modal(ix: _Index, statement) -> str:

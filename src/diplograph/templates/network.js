@@ -1,6 +1,40 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("diplograph-data").textContent);
+  if (data.packed) unpack(data);
+  // The packed form of a large network (diplograph/page_pack.py) back into the records used below.
+  function unpack(d) {
+    var base = "https://w3id.org/diplograph/";
+    function long(x) { return x.charAt(0) !== "~" ? x : x.charAt(1) === "~" ? x.slice(1) : base + x.slice(1); }
+    var S = d.strings.map(long);
+    var prov = d.prov.map(function (p) {
+      var parts = typeof p[7] === "number" ? [{ since: S[p[7]], speaker: S[p[2]], modality: S[p[3]], occasion: S[p[4]] }]
+        : p[7].map(function (q) { return { since: S[q[0]], speaker: S[q[1]], modality: S[q[2]], occasion: S[q[3]] }; });
+      return { evidence: S[p[0]], source: S[p[1]], speaker: S[p[2]], modality: S[p[3]], occasion: S[p[4]], statement: S[p[5]],
+               sources: p[6].map(function (x) { return { title: S[x[0]], url: S[x[1]], link: S[x[2]] }; }), parts: parts };
+    });
+    function tip(t, heading, kind, date, iri) {
+      var out = { heading: heading, kind: t[0] < 0 ? kind : S[t[0]], date: t[1] < 0 ? date : S[t[1]],
+                  details: t[2].map(function (kv) { return [S[kv[0]], S[kv[1]]]; }),
+                  provenance: t[4].map(function (i) { return prov[i]; }), iri: t[5] < 0 ? iri : S[t[5]] };
+      if (t[3]) out.detailSince = t[3].map(function (i) { return S[i]; });
+      return out;
+    }
+    d.nodes.forEach(function (n) {
+      var c = d.kindColours[n.kind] || d.kindColours[""];
+      n.id = long(n.id);
+      if (n.label === undefined) n.label = n.full;
+      n.color = { background: c, border: "#333333", highlight: { background: c, border: "#111" }, hover: { background: c, border: "#111" } };
+      n.tip = tip(n.tip, n.full, n.kind, "", n.id);
+    });
+    d.links = d.links.map(function (a, i) {
+      var l = { id: "l" + i, label: S[a[0]], kind: S[a[1]], modality: S[a[2]], date: S[a[3]], since: S[a[4]],
+                from: d.nodes[a[5]].id, to: d.nodes[a[6]].id };
+      l.colour = d.edgeColours[l.kind] || d.edgeColours[""];
+      l.tip = tip(a[7], l.label, l.kind, l.date, "");
+      return l;
+    });
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -86,9 +120,12 @@
   document.getElementById("dg-title").textContent = data.title;
   document.getElementById("dg-subtitle").textContent = data.subtitle || "";
 
-  var state = { ready: false, readyAt: null, hiddenKinds: {}, hiddenModalities: {}, selected: null, dimmed: false, asOf: null };
+  var state = { ready: false, readyAt: null, hiddenKinds: {}, hiddenModalities: {}, hiddenSources: {}, anySourceHidden: false,
+                selected: null, edge: null, dimmed: false, asOf: null };
   var byId = {};
-  data.nodes.forEach(function (n) { n.title = describe(n.tip, false); byId[n.id] = n; });
+  // Small networks get every tooltip at once; a large one builds a tooltip when first hovered.
+  var large = !!data.large;
+  data.nodes.forEach(function (n) { if (!large) n.title = describe(n.tip, false); byId[n.id] = n; });
   var linkById = {};
   data.links.forEach(function (l) { linkById[l.id] = l; });
   var nodes = new vis.DataSet(data.nodes);
@@ -164,8 +201,22 @@
     return box;
   }
   function nodeShown(n) { return n && !state.hiddenKinds[n.kind] && known(n.since); }
+  function linkSources(l) {
+    if (!l.sourceTitles) {
+      var seen = {};
+      (l.tip.provenance || []).forEach(function (p) { (p.sources || []).forEach(function (s) { seen[s.title || s.url || ""] = true; }); });
+      l.sourceTitles = Object.keys(seen);
+    }
+    return l.sourceTitles;
+  }
+  // A line is shown while at least one of its sources is (one with no source always is).
+  function sourceShown(l) {
+    if (!state.anySourceHidden) return true;
+    var titles = linkSources(l);
+    return !titles.length || titles.some(function (t) { return !state.hiddenSources[t]; });
+  }
   function linkVisible(l) {
-    if (state.hiddenModalities[l.modality] || !known(l.since)) return false;
+    if (state.hiddenModalities[l.modality] || !known(l.since) || !sourceShown(l)) return false;
     return nodeShown(byId[l.from]) && nodeShown(byId[l.to]);
   }
   // Which nodes are drawn: their kind shown, known by the as-of day, and (issues) still linked.
@@ -179,7 +230,7 @@
   function refresh() {
     nodes.update(data.nodes.map(function (n) {
       var rec = { id: n.id, hidden: nodeHidden(n) };
-      if (state.asOf !== state.titledAsOf) rec.title = describe(n.tip, false);
+      if (state.asOf !== state.titledAsOf && (!large || titled[n.id])) rec.title = describe(n.tip, false);
       return rec;
     }));
     state.titledAsOf = state.asOf;
@@ -189,6 +240,7 @@
     if (state.selected) openPanel(nodePanel(state.selected));
   }
   var pairOf = {};  // drawn edge id -> record
+  var adjacent = {};  // node id -> the drawn edge records at it
   function drawPairs() {
     var groups = {}, keys = [];
     data.links.forEach(function (l) {
@@ -198,6 +250,7 @@
       groups[key].push(l);
     });
     pairOf = {};
+    adjacent = {};
     var records = keys.map(function (key) {
       var members = groups[key].slice().sort(function (x, y) { return kindRank(x.kind) - kindRank(y.kind) || (x.date || "").localeCompare(y.date || ""); });
       var first = members[0];
@@ -220,9 +273,14 @@
       };
       rec.kind = rec.kinds.length === 1 ? rec.kinds[0] : "several";
       rec.summary = summarise(members);
-      rec.label = (badges.length ? "[" + badges.join(" ") + "] " : "") + wrapParts(rec.summary, 34, 3);
-      rec.title = edgeTitle(rec, members);
+      // A large network draws no edge labels (thousands of them cost seconds per redraw): hover or click.
+      if (!large) rec.label = (badges.length ? "[" + badges.join(" ") + "] " : "") + wrapParts(rec.summary, 34, 3);
+      rec.text = (badges.length ? "[" + badges.join(" ") + "] " : "") + rec.summary.join(" · ");
+      rec.memberLinks = members;
+      if (!large) rec.title = edgeTitle(rec, members);
       pairOf[rec.id] = rec;
+      (adjacent[a] = adjacent[a] || []).push(rec);
+      (adjacent[b] = adjacent[b] || []).push(rec);
       return rec;
     });
     edges.clear();
@@ -230,8 +288,49 @@
     if (state.selected) dim(state.selected);
   }
 
+  var titled = {};
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  if (large && network.renderer && network.renderer._drawEdges) {
+    // vis draws every edge at every redraw, even far off screen; a large network draws only the
+    // lines whose bounding box meets the view (a line crossing the view always does).
+    var inView = function () {
+      var c = container.getBoundingClientRect();
+      var tl = network.DOMtoCanvas({ x: 0, y: 0 }), br = network.DOMtoCanvas({ x: c.width, y: c.height });
+      return function (e) {
+        var a = e.from, b = e.to;
+        return !(Math.max(a.x, b.x) < tl.x || Math.min(a.x, b.x) > br.x || Math.max(a.y, b.y) < tl.y || Math.min(a.y, b.y) > br.y);
+      };
+    };
+    var culled = function (method) {
+      return function (ctx) {
+        var all = this.body.edges, ids = this.body.edgeIndices, shown = inView();
+        for (var i = 0; i < ids.length; i++) {
+          var e = all[ids[i]];
+          if (e.connected === true && shown(e)) e[method](ctx);
+        }
+      };
+    };
+    network.renderer._drawEdges = culled("draw");
+    network.renderer._drawArrows = culled("drawArrows");
+  }
+  if (large) {  // tooltips on demand: what is under the pointer gets its tooltip before vis shows it
+    var lastCheck = 0;
+    container.addEventListener("mousemove", function (ev) {
+      var now = performance.now();
+      if (now - lastCheck < 60) return;
+      lastCheck = now;
+      var r = container.getBoundingClientRect(), p = { x: ev.clientX - r.left, y: ev.clientY - r.top };
+      var nid = network.getNodeAt(p);
+      if (nid !== undefined) {
+        if (!titled[nid] && byId[nid]) { titled[nid] = true; nodes.update({ id: nid, title: describe(byId[nid].tip, false) }); }
+        return;
+      }
+      var eid = network.getEdgeAt(p);
+      var rec = eid !== undefined && pairOf[eid];
+      if (rec && !rec.titled) { rec.titled = true; edges.update({ id: eid, title: edgeTitle(rec, rec.memberLinks) }); }
+    });
+  }
   window.network = network;
   window.diplograph = { network: network, nodes: nodes, edges: edges, links: data.links, state: state, ready: false,
     selectNode: selectNode, selectEdge: selectEdge, clearSelection: clearSelection, setAsOf: setAsOf };
@@ -239,7 +338,9 @@
 
   function markReady() {
     if (state.ready) return;
-    state.ready = true; state.readyAt = performance.now();
+    state.ready = true;
+    if (location.hash.length > 1) restore();
+    state.readyAt = performance.now();
     window.diplograph.ready = true; window.diplograph.readyAt = state.readyAt;
     document.body.dataset.ready = "true";
   }
@@ -257,11 +358,32 @@
   // --- selection: dim the rest, list the neighbours ----------------------------------------------
   function neighbourIds(id) {
     var out = {};
-    edges.get().forEach(function (e) { if (e.from === id) out[e.to] = e; else if (e.to === id) out[e.from] = e; });
+    (adjacent[id] || []).forEach(function (e) { out[e.from === id ? e.to : e.from] = e; });
     return out;
+  }
+  // A large network is dimmed by drawing over it, not by updating thousands of records: after each
+  // drawing, a veil of white, then the selected node's lines and neighbours drawn again on top.
+  var spot = null;
+  if (large) {
+    network.on("afterDrawing", function (ctx) {
+      if (!spot) return;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = "rgba(255,255,255,0.82)";
+      ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.restore();
+      spot.edges.forEach(function (eid) { var e = network.body.edges[eid]; if (e) e.draw(ctx); });
+      spot.nodes.forEach(function (nid) { var n = network.body.nodes[nid]; if (n) n.draw(ctx); });
+    });
   }
   function dim(id) {
     var near = neighbourIds(id);
+    if (large) {
+      spot = { edges: (adjacent[id] || []).map(function (e) { return e.id; }), nodes: Object.keys(near).concat([id]) };
+      state.selected = id; state.dimmed = true;
+      network.redraw();
+      return;
+    }
     near[id] = true;
     nodes.update(data.nodes.map(function (n) {
       var on = !!near[n.id];
@@ -276,6 +398,7 @@
   }
   function undim() {
     if (!state.dimmed) return;
+    if (large) { spot = null; state.selected = null; state.dimmed = false; network.redraw(); return; }
     nodes.update(data.nodes.map(function (n) { return { id: n.id, opacity: 1, font: { color: "#1b1b1b" } }; }));
     edges.update(edges.get().map(function (e) {
       return { id: e.id, color: pairOf[e.id].color, font: { color: data.options.edges.font.color, strokeColor: "#ffffff" } };
@@ -303,6 +426,12 @@
       go.addEventListener("click", function () { selectNode(other); });
       li.appendChild(go);
       li.appendChild(el("span", "dg-nkind", " " + (byId[other].tip.kind || byId[other].kind)));
+      var edgeButton = el("button", "dg-edge-open", "connection details");
+      edgeButton.type = "button"; edgeButton.dataset.edge = near[other].id;
+      edgeButton.setAttribute("aria-label", "details of the connection " + near[other].heading);
+      edgeButton.addEventListener("click", function () { selectEdge(near[other].id); });
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(edgeButton);
       var sub = el("ul", "dg-nlinks");
       near[other].members.forEach(function (lid) { sub.appendChild(el("li", null, memberLine(linkById[lid]))); });
       li.appendChild(sub);
@@ -324,7 +453,13 @@
   }
   function edgePanel(rec) {
     var box = el("div", "dg-full");
-    box.appendChild(el("h3", null, rec.heading));
+    box.appendChild(el("h3", "dg-heading", rec.heading));
+    [rec.from, rec.to].forEach(function (end) {
+      var go = el("button", "dg-neighbour", name(end));
+      go.type = "button"; go.dataset.node = end;
+      go.addEventListener("click", function () { selectNode(end); });
+      box.appendChild(go); box.appendChild(document.createTextNode(" "));
+    });
     box.appendChild(el("div", "dg-meta", rec.members.length + (rec.members.length === 1 ? " connection" : " connections") + ": " + rec.summary.join(" · ")));
     rec.members.forEach(function (lid) {
       var l = linkById[lid];
@@ -340,10 +475,13 @@
   function selectNode(id) {
     if (!byId[id]) return false;
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
+    // No animation on a large network: each frame would be a full redraw.
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: large ? false : { duration: 300 } });
     dim(id);
     openPanel(nodePanel(id));
     select.value = id;
+    state.edge = null;
+    share();
     return true;
   }
   function selectEdge(eid) {
@@ -352,12 +490,18 @@
     undim();
     network.selectEdges([eid]);
     openPanel(edgePanel(rec));
+    state.edge = eid;
+    share();
+    var first = panelBody.querySelector("button");
+    if (first && panel.contains(document.activeElement)) first.focus();
     return true;
   }
   function clearSelection() {
     panel.hidden = true;
     network.unselectAll();
     undim();
+    state.edge = null;
+    share();
   }
   document.getElementById("panel-close").addEventListener("click", clearSelection);
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") clearSelection(); });
@@ -441,6 +585,7 @@
     box.addEventListener("change", function () {
       state.hiddenKinds[item.kind] = !box.checked;
       refresh();
+      share();
     });
     label.appendChild(box);
     label.appendChild(swatch(item.shape, item.colour));
@@ -456,6 +601,7 @@
     box.addEventListener("change", function () {
       state.hiddenModalities[item.modality] = !box.checked;
       drawPairs();
+      share();
     });
     label.appendChild(box);
     label.appendChild(lineSwatch(item.dashes));
@@ -483,7 +629,10 @@
     state.asOf = day || null;
     shown.textContent = state.asOf ? state.asOf : (data.until ? data.until : "all dates");
     document.getElementById("dg-subtitle").textContent = baseSubtitle + (state.asOf ? " · shown as of " + state.asOf : "");
+    var i = state.asOf ? dayList.indexOf(state.asOf) : dayList.length;
+    if (i >= 0) range.value = String(i);
     refresh();
+    share();
     return state.asOf;
   }
   range.addEventListener("input", function () {
@@ -494,6 +643,74 @@
   range.addEventListener("change", function () { range.setAttribute("aria-valuetext", shown.textContent); });
   shown.textContent = data.until ? data.until : "all dates";
   window.diplograph.days = dayList;
+
+  // --- legend: sources (when there are few enough to list) -----------------------------------------
+  var MAX_SOURCES = 30;
+  var sourceCount = {};
+  data.links.forEach(function (l) { linkSources(l).forEach(function (t) { sourceCount[t] = (sourceCount[t] || 0) + 1; }); });
+  var sourceTitles = Object.keys(sourceCount).sort(function (a, b) { return sourceCount[b] - sourceCount[a] || a.localeCompare(b); });
+  var sourceBox = document.getElementById("legend-sources");
+  if (sourceTitles.length && sourceTitles.length <= MAX_SOURCES) {
+    sourceTitles.forEach(function (title, i) {
+      var label = el("label", "legend-item legend-source");
+      var box = el("input"); box.type = "checkbox"; box.checked = true; box.dataset.source = String(i);
+      box.setAttribute("aria-label", "show lines from " + (title || "no title"));
+      box.addEventListener("change", function () { setSource(title, box.checked); drawPairs(); share(); });
+      label.appendChild(box);
+      var text = el("span", "legend-source-title", title || "(untitled source)"); text.title = title;
+      label.appendChild(text);
+      label.appendChild(el("span", "legend-count", "(" + sourceCount[title] + ")"));
+      sourceBox.appendChild(label);
+    });
+  } else {
+    document.getElementById("legend-sources-heading").hidden = true;
+  }
+  function setSource(title, shown) {
+    state.hiddenSources[title] = !shown;
+    state.anySourceHidden = Object.keys(state.hiddenSources).some(function (t) { return state.hiddenSources[t]; });
+  }
+
+  // --- legend folds (folded at first on a phone) -----------------------------------------------------
+  var legendToggle = document.getElementById("legend-toggle"), legend = document.getElementById("dg-legend");
+  legendToggle.addEventListener("click", function () {
+    var open = legendToggle.getAttribute("aria-expanded") !== "true";
+    legendToggle.setAttribute("aria-expanded", String(open));
+    legend.classList.toggle("collapsed", !open);
+  });
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) legendToggle.click();
+  dgShare.keepTipOffPanel(network, container, panel);
+
+  // --- sharing: selection, filters and as-of day in the URL fragment; the drawing as PNG -------------
+  function share() {
+    if (!state.ready) return;
+    var hidden = function (map) { return Object.keys(map).filter(function (k) { return map[k]; }); };
+    dgShare.write({
+      node: state.edge ? "" : state.selected || "",
+      edge: state.edge ? pairOf[state.edge].from + "|" + pairOf[state.edge].to : "",
+      asof: state.asOf || "",
+      kinds: hidden(state.hiddenKinds).join("|"),
+      lines: hidden(state.hiddenModalities).map(function (m) { return m || "-"; }).join("|"),
+      sources: hidden(state.hiddenSources).map(function (t) { return String(sourceTitles.indexOf(t)); }).join("|"),
+    });
+  }
+  function restore() {
+    var view = dgShare.read();
+    function list(key) { return view[key] ? view[key].split("|") : []; }
+    list("kinds").forEach(function (k) { state.hiddenKinds[k] = true; });
+    list("lines").forEach(function (m) { state.hiddenModalities[m === "-" ? "" : m] = true; });
+    list("sources").forEach(function (i) { if (sourceTitles[Number(i)] !== undefined) setSource(sourceTitles[Number(i)], false); });
+    document.querySelectorAll("#legend-items input").forEach(function (b) { b.checked = !state.hiddenKinds[b.dataset.kind]; });
+    document.querySelectorAll("#legend-modalities input").forEach(function (b) { b.checked = !state.hiddenModalities[b.dataset.modality]; });
+    document.querySelectorAll("#legend-sources input").forEach(function (b) { b.checked = !state.hiddenSources[sourceTitles[Number(b.dataset.source)]]; });
+    if (view.asof && /^\d{4}-\d{2}-\d{2}$/.test(view.asof)) setAsOf(view.asof); else refresh();
+    if (view.edge) {
+      var ends = view.edge.split("|"), key = ends[0] < ends[1] ? ends[0] + "\u0000" + ends[1] : ends[1] + "\u0000" + ends[0];
+      selectEdge("pair:" + key);
+    } else if (view.node) {
+      selectNode(view.node);
+    }
+  }
+  dgShare.png(container, document.getElementById("save-png"));
 
   if (data.focus && byId[data.focus]) network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
 })();
