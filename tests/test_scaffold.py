@@ -153,3 +153,28 @@ def test_scaffold_lists_what_the_dataset_knows_with_canonical_iris(project):
     g = Graph().parse(project / "graphs" / "china-azerbaijan-2024.ttl")
     for iri in ("id/event/summit-2024-astana-sco", "id/person/xi-jinping", "id/post/CHN-president"):
         assert any(True for _ in g.triples((ID[iri.removeprefix("id/")], None, None))), iri
+
+
+def test_the_suggested_validation_describes_the_reused_iris(project):
+    """A scaffold that reuses the seed's Xi Jinping (as the pre-filled list invites) validates with the
+    command `new` suggests: the graphs whose IRIs it reuses are checked with it (the file alone is
+    not enough: Xi is described in the seed, so `dg:participant` would name an untyped node)."""
+    shutil.copy(ROOT / "graphs" / "china-azerbaijan-2024.ttl", project / "graphs")
+    proc = run_cli("new", "CHN", "KAZ", "--source-title", "China and Kazakhstan (test)", cwd=project, home=project)
+    assert proc.returncode == 0, proc.stderr
+    [command] = [line.split("`")[1] for line in proc.stdout.splitlines() if line.startswith("next:")]
+    out = project / "graphs" / "china-kazakhstan.ttl"
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write("\nevent:meeting-2024-07-02-astana-xi-jinping a dg:Meeting ;\n"
+                     '    rdfs:label "Meeting of Xi Jinping in Astana (test)" ;\n'
+                     "    dg:participant person:xi-jinping ; dg:place place:astana ;\n"
+                     '    dg:date "2024-07-02"^^xsd:date ;\n'
+                     "    dg:evidence sen:2-1 ; prov:wasDerivedFrom src: ;\n"
+                     "    prov:wasAttributedTo <https://w3id.org/diplograph/id/source/china-kazakhstan/author> ;\n"
+                     "    dg:modality dg:ReportedFact .\n"
+                     "sen:2-1 a dg:Sentence ; dcterms:isPartOf src: ; dg:lineNumber 2 ; dg:sentenceNumber 1 ;\n"
+                     '    dg:text "Xi Jinping met officials in Astana (test)." .\n')
+    alone = run_cli("validate", "graphs/china-kazakhstan.ttl", cwd=project, home=project)
+    assert alone.returncode == 1 and "dg:participant" in alone.stdout
+    suggested = run_cli(*command.split()[1:], cwd=project, home=project)
+    assert suggested.returncode == 0, suggested.stdout + suggested.stderr

@@ -62,4 +62,7 @@ def new(
     )
     extra = f", {result.sentences} sentences" if source_file is not None else ""
     typer.echo(f"wrote {display_path(result.path)} (relationship id:relationship/{result.relationship}{extra})")
-    typer.echo(f"next: fill in the commented examples, then run `diplograph validate {display_path(result.path)}`")
+    # Validated with the other graphs: the IRIs the file reuses (people, events) are described there.
+    inside = result.path.resolve().parent == project.graphs_dir.resolve()
+    check = "diplograph validate" if inside else f"diplograph validate {display_path(project.graphs_dir)}/ {display_path(result.path)}"
+    typer.echo(f"next: fill in the commented examples, then run `{check}` (this file with the graphs whose IRIs it reuses)")
