@@ -45,7 +45,7 @@ def test_unknown_dg_term_is_a_violation_naming_the_closest_term(tmp_path):
 def test_unknown_terms_of_a_new_author_get_suggestions_of_the_right_kind(tmp_path):
     # The unknown terms a new author used in issue 13, and a property written as a class.
     bad = write(tmp_path, "new-terms.ttl", PREFIXES + """
-<https://w3id.org/diplograph/id/event/x> a dg:Visti ; dg:visitKind dg:StateVisit ; dg:Participant dg:reportedfact ;
+<https://w3id.org/diplograph/id/event/x> a dg:Visti ; dg:visitKnd dg:OfficialStateTrip ; dg:Participant dg:reportedfact ;
     dg:around <https://w3id.org/diplograph/id/event/y> .
 """)
     result = run_validate(str(bad))
@@ -56,8 +56,9 @@ def test_unknown_terms_of_a_new_author_get_suggestions_of_the_right_kind(tmp_pat
     assert "dg:Participant is not a term of the diplograph ontology (used as a property); did you mean dg:participant?" in text
     assert "dg:reportedfact is not a term of the diplograph ontology (used as a class or concept); did you mean dg:ReportedFact?" in text
     # no close spelling: terms sharing a word of the name
-    assert "dg:visitKind is not a term of the diplograph ontology (used as a property); did you mean dg:visitor" in text
-    assert "dg:StateVisit is not a term of the diplograph ontology (used as a class or concept); did you mean dg:State or dg:Visit" in text
+    assert "dg:visitKnd is not a term of the diplograph ontology (used as a property); did you mean dg:visitKind" in text
+    assert ("dg:OfficialStateTrip is not a term of the diplograph ontology (used as a class or concept); "
+            "did you mean dg:State or dg:Statement or dg:StateVisit?") in text
     # nothing alike: where to look
     assert ("dg:around is not a term of the diplograph ontology (used as a property); no property of that name: "
             "`diplograph terms WORD` lists the properties") in text
