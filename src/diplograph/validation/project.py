@@ -228,14 +228,15 @@ def _with_values(
         if r.constraint_component != SH.MaxCountConstraintComponent or not isinstance(r.path, URIRef):
             out.append(r)
             continue
-        where: dict[Node, list[str]] = {}
+        given: dict[Node, list[Path]] = {}
         for name in names:
             path = assembled.graph_files[name]
             for value in assembled.dataset.graph(name).objects(r.focus_node, r.path):
-                where.setdefault(value, []).append(_place(path, value, lines))
-        if len({f for places in where.values() for f in places}) < 2:
-            out.append(r)
+                given.setdefault(value, []).append(path)
+        if len({f for paths in given.values() for f in paths}) < 2:
+            out.append(r)  # one file: nothing to add (and no file read: at 1M triples there are thousands)
             continue
+        where = {value: [_place(path, value, lines) for path in paths] for value, paths in given.items()}
         values = "; ".join(f"{value_text(v)} in {', '.join(sorted(set(places)))}"
                            for v, places in sorted(where.items(), key=lambda item: term_key(item[0])))
         out.append(dataclasses.replace(r, message=f"{r.message} Values given: {values}."))
