@@ -75,3 +75,19 @@ def test_the_page_fetches_nothing_from_another_host(page):
 def test_build_prints_nothing_of_pylode(page):
     _html, stderr = page
     assert "INFO" not in stderr and "Loading background ontologies" not in stderr
+
+
+def test_the_page_is_titled_by_the_ontology_not_by_its_concept_schemes():
+    """pyLODE takes every skos:ConceptScheme for the ontology: its title became the 15 schemes' labels
+    run together and its IRI dg:IssueScheme's, until the schemes were left untyped for it."""
+    import re
+
+    from rdflib.namespace import DCTERMS
+
+    from diplograph.ontology_docs import ontology_html
+
+    ontology = Graph().parse(REPO / "ontology" / "diplograph.ttl")
+    [iri] = ontology.subjects(RDF.type, OWL.Ontology)
+    page = ontology_html(ontology)
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == [str(ontology.value(iri, DCTERMS.title))]
+    assert "IssueScheme" not in page.split("</h1>")[1].split("Classes")[0]  # the metadata names the ontology

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import OWL, RDF, SKOS
 
 from diplograph.files import write_atomically
 
@@ -44,7 +45,21 @@ def ontology_html(ontology: Graph) -> str:
         root = logging.getLogger()
         root.handlers[:] = [logging.NullHandler()]  # what the import configured, until the page is made
         root.setLevel(logging.WARNING)
-        return OntPub(ontology).make_html()
+        return OntPub(_for_pylode(ontology)).make_html()
+
+
+def _for_pylode(ontology: Graph) -> Graph:
+    """The ontology without ``a skos:ConceptScheme`` on its schemes: pyLODE takes every concept
+    scheme for the ontology itself, and the page's title and IRI became the schemes' labels and the
+    last scheme's IRI. (pyLODE documents classes and properties, not SKOS concepts, with or
+    without this: ``diplograph terms`` lists the schemes and their concepts.)"""
+    if not any(ontology.subjects(RDF.type, OWL.Ontology)):
+        return ontology
+    copy = Graph()
+    copy += ((s, p, o) for s, p, o in ontology if not (p == RDF.type and o == SKOS.ConceptScheme))
+    for prefix, namespace in ontology.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    return copy
 
 
 def write_ontology_html(ontology: Graph, path: Path) -> None:
