@@ -17,9 +17,7 @@ written atomically) from ``templates/overview.html`` / ``overview.js``. What it 
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from pathlib import Path
 
 import networkx as nx
@@ -29,12 +27,8 @@ from diplograph.overview import Overview
 from diplograph.page_parts import (
     KIND_STYLE,
     MODALITY_STYLE,
-    _inline_safe,
-    _template,
-    json_for_script,
-    neutralise_bidi,
+    render_page,
     spring_positions,
-    vis_asset,
 )
 
 __all__ = ["HUB_LABELS", "LEVEL_COLOURS", "render_overview"]
@@ -86,13 +80,4 @@ def render_overview(ov: Overview, path: Path | str, title: str = "diplograph: wo
         "stateColour": state_colour,
         "relationshipColour": KIND_STYLE["relationship"][0],
     }
-    parts = {
-        "TITLE": html.escape(neutralise_bidi(title), quote=True),
-        "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
-        "PAGE_CSS": _template("network.css"),
-        "VIS_JS": _inline_safe(vis_asset("vis-network.min.js"), "script"),
-        "PAGE_JS": _template("share.js") + _template("overview.js"),
-        "DATA": json_for_script(neutralise_bidi(payload)),
-    }
-    page = re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template("overview.html"))
-    return write_atomically(path, page)
+    return write_atomically(path, render_page("overview.html", "overview.js", title, payload))

@@ -5,6 +5,7 @@ JSON safe inside a script element, bidi controls made visible, and the layout of
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
-__all__ = ["EDGE_COLOURS", "KIND_STYLE", "MODALITY_STYLE", "json_for_script", "neutralise_bidi", "spring_positions", "vis_asset"]
+__all__ = ["EDGE_COLOURS", "KIND_STYLE", "MODALITY_STYLE", "json_for_script", "neutralise_bidi", "render_page", "spring_positions", "vis_asset"]
 
 #: kind -> (colour, vis shape, base size, legend name)
 KIND_STYLE: dict[str, tuple[str, str, int, str]] = {
@@ -65,6 +66,22 @@ def _inline_safe(code: str, tag: str) -> str:
     if f"</{tag}" in code.lower():
         code = code.replace(f"</{tag}", f"<\\/{tag}").replace(f"</{tag.upper()}", f"<\\/{tag.upper()}")
     return code
+
+
+def render_page(template: str, script: str, title: str, payload: object) -> str:
+    """One of the network pages: ``templates/{template}`` with the vis-network assets, the shared
+    stylesheet, ``share.js`` + ``templates/{script}``, the escaped title and the data (bidi
+    controls made visible), substituted in one pass, so nothing substituted is searched for
+    placeholders again."""
+    parts = {
+        "TITLE": html.escape(neutralise_bidi(title), quote=True),
+        "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
+        "PAGE_CSS": _template("network.css"),
+        "VIS_JS": _inline_safe(vis_asset("vis-network.min.js"), "script"),
+        "PAGE_JS": _template("share.js") + _template(script),
+        "DATA": json_for_script(neutralise_bidi(payload)),
+    }
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template(template))
 
 
 def json_for_script(value: object) -> str:

@@ -43,7 +43,6 @@ How the page is built
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import math
 import re
 from pathlib import Path
@@ -62,6 +61,7 @@ from diplograph.page_parts import (  # noqa: F401  (also viz's own names, as bef
     _template,
     json_for_script,
     neutralise_bidi,
+    render_page,
     spring_positions,
     vis_asset,
 )
@@ -287,17 +287,7 @@ def render_html(
         payload.update(pack(net.nodes, net.edges), packed=True,
                        kindColours={k: v[0] for k, v in KIND_STYLE.items()} | {"": _DEFAULT_STYLE[0]},
                        edgeColours=dict(EDGE_COLOURS, **{"": _EDGE_DEFAULT}))
-    parts = {
-        "TITLE": html.escape(neutralise_bidi(title), quote=True),
-        "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
-        "PAGE_CSS": _template("network.css"),
-        "VIS_JS": _inline_safe(vis_asset("vis-network.min.js"), "script"),
-        "PAGE_JS": _template("share.js") + _template("network.js"),
-        "DATA": json_for_script(neutralise_bidi(payload)),
-    }
-    # One pass over the template: nothing substituted is searched for placeholders again.
-    page = re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template("network.html"))
-    return write_atomically(path, page)
+    return write_atomically(path, render_page("network.html", "network.js", title, payload))
 
 
 
