@@ -138,3 +138,20 @@ def test_what_cannot_be_parsed_is_a_located_query_error():
     assert info.value.line is not None and "SPARQL syntax error" in str(info.value)
     with pytest.raises(QueryError):
         inspect_update("SELECT * WHERE { ?s ?p ?o }")  # a query is not an update
+
+
+def test_the_guard_parses_every_spelling_of_service(monkeypatch):
+    # guard_query skips the parse of text without the letters of "service" or a \u / \U escape
+    # (the parse is most of a named query's cost); every spelling above still gets the parse and
+    # is refused. With the shortcut widened to all text, this fails.
+    from diplograph import queries
+
+    for text in SPELLINGS:
+        with pytest.raises((RefusedSparqlError, QueryError)):
+            queries.guard_query(text)
+    parsed = []
+    monkeypatch.setattr(queries, "inspect_query", lambda text: parsed.append(text) or inspect_query(text))
+    queries.guard_query("SELECT ?s WHERE { ?s a <http://example.org/State> }")
+    assert parsed == []
+    queries.guard_query("SELECT ?s WHERE { ?s a <http://example.org/Service> }")
+    assert len(parsed) == 1
