@@ -120,7 +120,7 @@ from rdflib import Dataset, Graph, URIRef
 from diplograph.errors import UnknownEngineError
 from diplograph.iris import graph_iri
 from diplograph.reasoning.result import DROP_REASONS, InferenceResult
-from diplograph.store import WorkingStore, add_graph, plain_graph, remove_graph, working_store
+from diplograph.store import WorkingStore, add_graph, load_ntriples, plain_graph, remove_graph, working_store
 
 __all__ = [
     "DROP_REASONS",
@@ -200,6 +200,13 @@ def reason_over(
 
 
 def store_inferred(dataset: Dataset, result: InferenceResult) -> None:
-    """Replace ``graph/inferred`` of ``dataset`` with ``result``'s kept triples."""
-    remove_graph(dataset, graph_iri("inferred"))
-    add_graph(dataset, graph_iri("inferred"), result.inferred)
+    """Replace ``graph/inferred`` of ``dataset`` with ``result``'s kept triples.
+
+    On Oxigraph the fast engine's N-Triples (:attr:`InferenceResult.bulk`) are loaded as they are.
+    """
+    name = graph_iri("inferred")
+    remove_graph(dataset, name)
+    if result.bulk and load_ntriples(dataset, name, result.bulk):
+        add_graph(dataset, name, result.terms)
+    else:
+        add_graph(dataset, name, result.inferred)

@@ -5,6 +5,7 @@ See :mod:`diplograph.reasoning` for what is dropped, and why.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from rdflib.term import Node
 from diplograph.reasoning.participation import PREDICATES as PARTICIPATION_PREDICATES
 
 __all__ = [
+    "BUILTIN_NAMESPACES",
     "DROP_REASONS",
     "OWLRL_ERRORS",
     "InferenceResult",
@@ -25,6 +27,7 @@ __all__ = [
     "noise",
     "ontology_terms",
     "relevant",
+    "SCHEMA_PREDICATES",
 ]
 
 #: Reasons a triple a reasoner produced is not kept, in the order they are tested.
@@ -43,10 +46,10 @@ DROP_REASONS: tuple[str, ...] = (
 #: its output when the data contradicts the ontology (owlrl.Namespaces.ERRNS).
 OWLRL_ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
-_BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
+BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 #: Predicates of schema (TBox) statements.
-_SCHEMA_PREDICATES: frozenset[URIRef] = frozenset(
+SCHEMA_PREDICATES: frozenset[URIRef] = frozenset(
     {
         RDFS.subClassOf,
         RDFS.subPropertyOf,
@@ -77,7 +80,11 @@ class InferenceResult:
 
     ``inferred`` holds the kept triples only (none of them asserted), as a set of
     ``(subject, predicate, object)`` tuples of rdflib terms (a set, not a ``Graph``: building
-    a ``Graph`` of 400,000 triples took longer than the fast reasoner's whole run);
+    a ``Graph`` of 400,000 triples took longer than the fast reasoner's whole run). The fast
+    engine hands over most of its conclusions without turning them into rdflib terms: ``terms``
+    holds the kept triples it converted, ``bulk`` the rest as N-Triples (``bulk_count`` of them,
+    IRIs only), which :func:`diplograph.reasoning.store_inferred` loads into an Oxigraph store as
+    they are; ``inferred`` is the union of both, converted the first time it is read;
     ``seconds`` is the reasoner's time (pruning and filtering included);
     ``counts`` has ``asserted`` (triples given: data plus ontology),
     ``reasoner-input`` (after pruning), ``produced`` (new triples owlrl
@@ -89,16 +96,30 @@ class InferenceResult:
     produced.
     """
 
-    inferred: frozenset[tuple[Node, Node, Node]]
+    terms: frozenset[tuple[Node, Node, Node]]
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
     same_as: tuple[tuple[URIRef, URIRef], ...] = ()
     engine: str = "owlrl"
     inconsistencies: tuple[str, ...] = ()
+    bulk: bytes = b""
+    bulk_count: int = 0
+
+    @functools.cached_property
+    def inferred(self) -> frozenset[tuple[Node, Node, Node]]:
+        if not self.bulk:
+            return self.terms
+        import pyoxigraph as ox
+
+        from diplograph.store.oxigraph import from_ox
+
+        parsed = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+                  for t in ox.parse(self.bulk, format=ox.RdfFormat.N_TRIPLES))
+        return self.terms | frozenset(parsed)
 
     @property
     def kept(self) -> int:
-        return len(self.inferred)
+        return len(self.terms) + self.bulk_count
 
     @property
     def produced(self) -> int:
@@ -110,13 +131,16 @@ class InferenceResult:
 
 
 def keep_worth_storing(
-    candidates, ontology: Graph, *, engine: str, started: float, asserted: int, reasoner_input: int
+    candidates, ontology: Graph, *, engine: str, started: float, asserted: int, reasoner_input: int,
+    bulk: bytes = b"", bulk_count: int = 0,
 ) -> InferenceResult:
     """Sort a reasoner's new triples into kept and dropped (see "What is dropped" above).
 
     The result holds the kept triples, the non-reflexive owl:sameAs pairs among them (a modelling
     bug if any), owlrl's error messages (taken out of the triples), and counts: ``produced``, one per drop reason, ``kept``, ``asserted`` and
-    ``reasoner-input``. Both engines use it, so they drop exactly the same noise.
+    ``reasoner-input``. Both engines use it, so they drop exactly the same noise. ``bulk`` holds
+    ``bulk_count`` more new triples in N-Triples that the caller has already found to be kept
+    (none is noise, none an ``owl:sameAs``): they are counted as produced and kept, and passed on.
     """
     counts: Counter[str] = Counter()
     described = ontology_terms(ontology)
@@ -138,26 +162,29 @@ def keep_worth_storing(
             same_as.add(tuple(sorted((s, o), key=str)))  # type: ignore[arg-type]
         kept.add(triple)
     inferred = frozenset(kept)
+    counts["produced"] += bulk_count
     counts["asserted"] = asserted
     counts["reasoner-input"] = reasoner_input
-    counts["kept"] = len(inferred)
+    counts["kept"] = len(inferred) + bulk_count
     counts["same-as"] = len(same_as)
     counts["inconsistencies"] = len(messages)
     for reason in DROP_REASONS:
         counts.setdefault(reason, 0)
     return InferenceResult(
-        inferred=inferred,
+        terms=inferred,
         seconds=time.perf_counter() - started,
         counts=dict(counts),
         same_as=tuple(sorted(same_as, key=lambda pair: (str(pair[0]), str(pair[1])))),
         engine=engine,
         inconsistencies=tuple(sorted(messages)),
+        bulk=bulk,
+        bulk_count=bulk_count,
     )
 
 
 def builtin(node: object) -> bool:
     """True for a term of RDF, RDFS, OWL or XSD."""
-    return isinstance(node, URIRef) and str(node).startswith(_BUILTIN_NAMESPACES)
+    return isinstance(node, URIRef) and str(node).startswith(BUILTIN_NAMESPACES)
 
 
 def noise(triple: tuple, described: set) -> str | None:
@@ -171,7 +198,7 @@ def noise(triple: tuple, described: set) -> str | None:
         return "bnode-predicate"
     if builtin(s):
         return "builtin-subject"
-    if p in _SCHEMA_PREDICATES:
+    if p in SCHEMA_PREDICATES:
         return "schema"
     if p == RDF.type and builtin(o):
         return "builtin-type"

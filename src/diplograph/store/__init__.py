@@ -85,6 +85,7 @@ __all__ = [
     "parse_quads",
     "plain_graph",
     "query_form",
+    "load_ntriples",
     "remove_graph",
     "select",
     "store_spec",
@@ -142,6 +143,12 @@ def bulk_load(dataset: Dataset, path, name: URIRef) -> bool:
     """Parse a Turtle or N-Triples file straight into the empty named graph ``name`` when the store
     can (Oxigraph); False when the caller must read it itself (other stores, or a file Oxigraph refuses)."""
     return _ox.bulk_load(dataset, path, name)
+
+
+def load_ntriples(dataset: Dataset, name: URIRef, text: bytes) -> bool:
+    """Add N-Triples without blank nodes (Oxigraph would relabel them) to the named graph ``name``
+    when the store is Oxigraph, without making rdflib terms; False on other stores (nothing added)."""
+    return _ox.load_ntriples(dataset, name, text)
 
 
 def remove_graph(dataset: Dataset, name: URIRef) -> None:

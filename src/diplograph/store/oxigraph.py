@@ -142,6 +142,15 @@ def bulk_load(dataset: Dataset, path: Path, graph: URIRef) -> bool:
     return False
 
 
+def load_ntriples(dataset: Dataset, graph: URIRef, text: bytes) -> bool:
+    """Load N-Triples into the named graph ``graph`` of an Oxigraph dataset; False on other stores."""
+    inner = oxigraph_of(dataset)
+    if inner is None:
+        return False
+    inner.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
+    return True
+
+
 def add_triples(dataset: Dataset, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> bool:
     """Add rdflib triples to a named graph of an Oxigraph dataset in one bulk call; False on other stores."""
     inner = oxigraph_of(dataset)
@@ -481,6 +490,16 @@ class WorkingStore:
 
     def ask(self, query: str) -> bool:
         return bool(self._store.query(query))
+
+    def dump(self, graph: str) -> bytes:
+        """The named graph ``graph`` in N-Triples, as Oxigraph writes it (one triple a line; no rdflib terms)."""
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
+    @staticmethod
+    def parse_ntriples(text: bytes) -> list[tuple[Node, Node, Node]]:
+        """N-Triples as rdflib triples, blank node labels kept (as :meth:`triples` gives them)."""
+        return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+                for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)]
 
     def update(self, text: str) -> None:
         self._store.update(text)
