@@ -211,7 +211,9 @@ def _options(n_nodes: int, physics: bool) -> dict:
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-            "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle", "multi": False},
+            # The edge labels' style: network.js draws them (placed apart), vis gets no edge label.
+            # 14 canvas px: 8 px on screen at the seed's fitted scale in a 1280x720 window.
+            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff"},
             "width": 1.2,
             "selectionWidth": 2,
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.2},
