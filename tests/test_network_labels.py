@@ -78,13 +78,17 @@ def check_layout(view: dict, half: bool = True) -> None:
     on_nodes = [b["id"] for b in boxes for n in view["nodes"] if meets(b, n)]
     assert on_nodes == []
     assert not half or 2 * len(boxes) >= len(edges), f"{len(boxes)} of {len(edges)} pairs labelled"
-    # Each drawn label's lines were filled inside its box; no other pair's caption was drawn.
+    # Each drawn label is its caption, or one line: the caption's start and "…" (when only that fits);
+    # its lines were filled inside its box; no other pair's caption was drawn.
     for b in boxes:
-        for line in edges[b["id"]]["caption"].split("\n"):
+        caption = edges[b["id"]]["caption"]
+        assert b["lines"] == caption.split("\n") or (
+            len(b["lines"]) == 1 and b["lines"][0].endswith(" \u2026") and caption.startswith(b["lines"][0][:-2]) and "\n" in caption), b
+        for line in b["lines"]:
             assert [t for t in view["texts"] if t["text"] == line and abs(t["x"] - b["x"]) < 1 and b["top"] <= t["y"] <= b["bottom"]], line
     drawn_ids = {b["id"] for b in boxes}
     others = {line for e in edges.values() if e["id"] not in drawn_ids for line in e["caption"].split("\n")}
-    others -= {line for i in drawn_ids for line in edges[i]["caption"].split("\n")}
+    others -= {line for b in boxes for line in edges[b["id"]]["caption"].split("\n") + b["lines"]}
     assert not [t for t in view["texts"] if t["text"] in others]
     # A pair without a drawn label: its summary (badges and all) is in its tooltip.
     for e in edges.values():

@@ -208,6 +208,8 @@ def _options(n_nodes: int, physics: bool) -> dict:
         "nodes": {
             "font": {"size": 13, "face": "system-ui, sans-serif", "color": "#1b1b1b", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
+            # No bold label on selection or hover: a node's box stays what the edge labels were placed around.
+            "chosen": {"node": True, "label": False},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},

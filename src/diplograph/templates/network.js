@@ -252,6 +252,7 @@
     });
     pairOf = {};
     adjacent = {};
+    replaceLabels();  // vis may draw while the records change: never with the old placement
     var records = keys.map(function (key) {
       var members = groups[key].slice().sort(function (x, y) { return kindRank(x.kind) - kindRank(y.kind) || (x.date || "").localeCompare(y.date || ""); });
       var first = members[0];
@@ -342,27 +343,40 @@
   // Placement runs when the layout or what is shown changes; each frame only draws what was placed.
   var LABEL = data.options.edges.font;  // size, face, colour and white halo (viz.py's options)
   var MIN_LABEL_PX = 8;  // on-screen size below which no edge label is drawn: legible or absent
-  var ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];  // where along its line a label may sit, in order
+  var ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8];  // where along its line, in order
+  // Then how the box sits on that point: centred on it, or beside it with the point just inside
+  // an edge of the box (so the line still runs through its label): above, below, left, right.
+  var BESIDE = [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0]];
+  var TOUCH = 3;  // how far inside the box the line passes, for a box beside its point
   var LINE_HEIGHT = Math.round(LABEL.size * 1.2), PAD = Math.ceil(LABEL.strokeWidth / 2) + 1;
   var placed = [], mustPlace = true, drawnBoxes = [], measurer = null;
   function replaceLabels() { mustPlace = true; }
-  function labelSize(rec) {  // measured once per caption
-    if (!rec.labelSize) {
+  // A label's forms: its caption, then (when the caption has more) one line, the summary's first
+  // part and "…", for a line whose full label fits nowhere. Each measured once.
+  function labelForms(rec) {
+    if (!rec.labelForms) {
       measurer = measurer || document.createElement("canvas").getContext("2d");
       measurer.font = LABEL.size + "px " + LABEL.face;
-      var lines = rec.caption.split("\n"), width = 0;
-      lines.forEach(function (t) { width = Math.max(width, measurer.measureText(t).width); });
-      rec.labelSize = { lines: lines, width: Math.ceil(width) + 2 * PAD, height: lines.length * LINE_HEIGHT + 2 * PAD };
+      var measure = function (lines) {
+        var width = 0;
+        lines.forEach(function (t) { width = Math.max(width, measurer.measureText(t).width); });
+        return { lines: lines, width: Math.ceil(width) + 2 * PAD, height: lines.length * LINE_HEIGHT + 2 * PAD };
+      };
+      rec.labelForms = [measure(rec.caption.split("\n"))];
+      if (rec.summary.length > 1) rec.labelForms.push(measure([(rec.badges.length ? "[" + rec.badges.join(" ") + "] " : "") + rec.summary[0] + " \u2026"]));
     }
-    return rec.labelSize;
+    return rec.labelForms;
   }
-  // The box of rec's label centred at t along its drawn line (canvas coordinates), or null.
-  function labelBox(rec, t) {
+  // The box of rec's label at t along its drawn line, on or beside the point (canvas coordinates), or null.
+  function labelBox(rec, t, side, form) {
     var e = network.body.edges[rec.id];
     if (!e || !e.connected || !e.edgeType) return null;
-    var p = e.edgeType.getPoint(t), size = labelSize(rec);
-    return { id: rec.id, t: t, x: p.x, y: p.y, left: p.x - size.width / 2, top: p.y - size.height / 2,
-             right: p.x + size.width / 2, bottom: p.y + size.height / 2 };
+    var size = labelForms(rec)[form];
+    if (!size) return null;
+    var p = e.edgeType.getPoint(t);
+    var x = p.x + side[0] * (size.width / 2 - TOUCH), y = p.y + side[1] * (size.height / 2 - TOUCH);
+    return { id: rec.id, t: t, side: side, form: form, lines: size.lines, x: x, y: y, left: x - size.width / 2, top: y - size.height / 2,
+             right: x + size.width / 2, bottom: y + size.height / 2 };
   }
   // A node's shape and its label: vis's boundingBox stops a few pixels into a label drawn below.
   function nodeBox(n) {
@@ -375,35 +389,59 @@
   }
   function meets(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
   function lineDimmed(rec) { return state.dimmed && !!state.selected && rec.from !== state.selected && rec.to !== state.selected; }
-  // Who is placed first: the selected node's lines, then pairs with a level, then with more members.
+  // Who is placed first: pairs with a level, then with more members, then shorter labels.
   function labelOrder(a, b) {
-    var sel = state.selected;
-    var rank = function (r) { return sel && (r.from === sel || r.to === sel) ? 0 : 1; };
     var level = function (r) { return r.kinds.indexOf("partner") >= 0 ? 0 : 1; };
-    return rank(a) - rank(b) || level(a) - level(b) || b.members.length - a.members.length ||
+    return level(a) - level(b) || b.members.length - a.members.length ||
       a.caption.length - b.caption.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   }
-  function placeLabels() {
-    mustPlace = false;
-    placed = [];
-    var obstacles = [];
-    network.body.nodeIndices.forEach(function (nid) {
-      var n = network.body.nodes[nid];
-      if (n && !n.options.hidden && n.shape && n.shape.boundingBox) obstacles.push(nodeBox(n));
-    });
-    var recs = edges.getIds().map(function (id) { return pairOf[id]; })
-      .filter(function (rec) { return rec && rec.caption && !lineDimmed(rec); });
-    recs.sort(labelOrder);
-    recs.forEach(function (rec) {
-      for (var i = 0; i < ALONG.length; i++) {
-        var box = labelBox(rec, ALONG[i]);
-        if (!box) return;
-        if (!obstacles.some(function (o) { return meets(box, o); }) && !placed.some(function (o) { return meets(box, o); })) {
-          placed.push(box);
-          return;
+  // The first free box of rec's label (whole forms before cut ones), or null.
+  function freeBox(rec, taken, forms) {
+    for (var f = 0; f < forms; f++) {
+      for (var j = 0; j < BESIDE.length; j++) {
+        for (var i = 0; i < ALONG.length; i++) {
+          var box = labelBox(rec, ALONG[i], BESIDE[j], f);
+          if (!box) return null;
+          if (!taken.some(function (o) { return meets(box, o); })) return box;
         }
       }
+    }
+    return null;
+  }
+  // Greedy: keep the boxes of `kept`, then each of recs in order at its first free box; then a
+  // cut label takes its whole form where that fits among all the others.
+  function place(recs, kept, nodeBoxes) {
+    var out = kept.slice(), done = {};
+    kept.forEach(function (b) { done[b.id] = true; });
+    recs.forEach(function (rec) {
+      if (done[rec.id]) return;
+      var box = freeBox(rec, nodeBoxes.concat(out), labelForms(rec).length);
+      if (box) out.push(box);
     });
+    out.forEach(function (b, k) {
+      if (b.form === 0) return;
+      var whole = freeBox(pairOf[b.id], nodeBoxes.concat(out.filter(function (o, m) { return m !== k; })), 1);
+      if (whole) out[k] = whole;
+    });
+    return out;
+  }
+  // With a node selected only its lines are labelled (the rest are dimmed): they keep the places
+  // they have without a selection and the others among them are placed next, so selecting a node
+  // never takes a label from its lines.
+  function placeLabels() {
+    mustPlace = false;
+    var nodeBoxes = [];
+    network.body.nodeIndices.forEach(function (nid) {
+      var n = network.body.nodes[nid];
+      if (n && !n.options.hidden && n.shape && n.shape.boundingBox) nodeBoxes.push(nodeBox(n));
+    });
+    var recs = edges.getIds().map(function (id) { return pairOf[id]; }).filter(function (rec) { return rec && rec.caption; });
+    recs.sort(labelOrder);
+    placed = place(recs, [], nodeBoxes);
+    if (state.dimmed && state.selected) {
+      var mine = recs.filter(function (rec) { return !lineDimmed(rec); });
+      placed = place(mine, placed.filter(function (b) { return !lineDimmed(pairOf[b.id]); }), nodeBoxes);
+    }
   }
   function labelsLegible() { return network.getScale() * LABEL.size >= MIN_LABEL_PX; }
   function drawLabels(ctx) {
@@ -414,9 +452,9 @@
     ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
     ctx.lineWidth = LABEL.strokeWidth; ctx.strokeStyle = LABEL.strokeColor; ctx.fillStyle = LABEL.color;
     placed.forEach(function (p) {
-      var rec = pairOf[p.id], box = rec && labelBox(rec, p.t);  // where its line is now (a node may be dragged)
+      var rec = pairOf[p.id], box = rec && labelBox(rec, p.t, p.side, p.form);  // where its line is now (a node may be dragged)
       if (!box) return;
-      labelSize(rec).lines.forEach(function (text, i) {
+      box.lines.forEach(function (text, i) {
         var y = box.top + PAD + LINE_HEIGHT * (i + 0.5);
         ctx.strokeText(text, box.x, y);
         ctx.fillText(text, box.x, y);
