@@ -163,3 +163,22 @@ def test_clicking_a_label_opens_its_line(watched, seed_page):  # noqa: F811
             assert page.locator("#dg-panel").is_visible()
             return
     pytest.fail("no drawn label has a free corner")
+
+
+def test_labels_are_placed_again_after_a_node_is_dragged(watched, seed_page):  # noqa: F811
+    page = open_page(watched, seed_page, 1600, 1000)
+    view = page.evaluate(LAYOUT)
+    node = ID + "person/ding-xuexiang"
+    target = next(b for b in view["boxes"] if node not in b["id"])  # another pair's label: drop the node on it
+    start, end = page.evaluate("""([id, b]) => { const r = document.getElementById('mynetwork').getBoundingClientRect();
+        const dom = p => { const d = network.canvasToDOM(p); return {x: d.x + r.left, y: d.y + r.top}; };
+        return [dom(network.getPositions([id])[id]), dom({x: b.x, y: b.y})]; }""", [node, target])
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move(end["x"], end["y"], steps=12)
+    page.mouse.up()
+    moved = page.evaluate("id => network.getPositions([id])[id]", node)
+    assert abs(moved["x"] - target["x"]) < 20 and abs(moved["y"] - target["y"]) < 20  # the node is where the label was
+    after = page.evaluate(LAYOUT)
+    check_layout(after, half=False)
+    assert [b for b in after["boxes"] if b["id"] == target["id"]] != [b for b in view["boxes"] if b["id"] == target["id"]]
