@@ -28,6 +28,8 @@ How the page is built
   physics is switched off once ``stabilizationIterationsDone`` fires (the network freezes). For
   larger networks positions are computed here (a seeded Fruchterman-Reingold in numpy) and
   physics is off from the start.
+- Edge labels (smaller networks) are drawn by ``network.js``, not vis: horizontal, each where it
+  covers no other label and no node, none under 8 px on screen (``window.diplograph.labelBoxes()``).
 - Large networks (above ``LAYOUT_THRESHOLD`` nodes) get a packed payload
   (:mod:`diplograph.page_pack`), tooltips built on first hover, no edge labels (the summary is in
   the tooltip and the panel), only the lines in view drawn, and a selection dimmed by drawing

@@ -338,8 +338,9 @@
   // --- edge labels: each where it covers no other label and no node --------------------------------
   // vis can only put an edge label at the line's midpoint, where the labels of a dense network pile
   // up. The page draws them itself, horizontal: highest priority first, each at the first of a few
-  // points along its line where its box meets no label placed before and no node (with its label).
-  // One that fits nowhere is not drawn: its summary is in the line's tooltip and in the panel.
+  // points along its line (on it, then beside it; whole, then cut) where its box meets no label
+  // placed before and no node (with its label). One that fits nowhere is not drawn: its summary is
+  // in the line's tooltip and in the panel.
   // Placement runs when the layout or what is shown changes; each frame only draws what was placed.
   var LABEL = data.options.edges.font;  // size, face, colour and white halo (viz.py's options)
   var MIN_LABEL_PX = 8;  // on-screen size below which no edge label is drawn: legible or absent
