@@ -62,7 +62,7 @@ def shot(page, name: str) -> None:
 
 
 def drawn(page) -> list[dict]:
-    return page.evaluate("""network.body.data.edges.get().map(e => ({id: e.id, from: e.from, to: e.to, label: e.label,
+    return page.evaluate("""network.body.data.edges.get().map(e => ({id: e.id, from: e.from, to: e.to, label: e.caption,
         heading: e.heading, members: e.members, kinds: e.kinds, modalities: e.modalities, dashes: e.dashes,
         title: e.title.textContent}))""")
 
@@ -269,7 +269,7 @@ def test_bidi_controls_are_shown_not_obeyed(watched, tmp_path):
     bidi = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
     everything = page.evaluate("""() => [document.body.innerText, document.title,
         ...network.body.data.nodes.get().map(n => n.label + n.full + n.title.textContent),
-        ...network.body.data.edges.get().map(e => e.label + e.title.textContent)].join('\\n')""")
+        ...network.body.data.edges.get().map(e => e.caption + e.title.textContent)].join('\\n')""")
     import re
 
     assert not re.search(bidi, everything)
@@ -324,7 +324,7 @@ def test_text_and_lines_meet_the_contrast_targets(watched, seed_page):
 
 VIEW = """() => ({
     nodes: network.body.data.nodes.get().filter(n => !n.hidden).map(n => [n.id, n.title.textContent]).sort(),
-    edges: network.body.data.edges.get().map(e => [e.id, e.label, e.title.textContent]).sort(),
+    edges: network.body.data.edges.get().map(e => [e.id, e.caption, e.title.textContent]).sort(),
     options: [...document.querySelectorAll('#node-select option')].slice(1).map(o => o.value).sort()})"""
 
 

@@ -28,6 +28,8 @@ How the page is built
   physics is switched off once ``stabilizationIterationsDone`` fires (the network freezes). For
   larger networks positions are computed here (a seeded Fruchterman-Reingold in numpy) and
   physics is off from the start.
+- Edge labels (smaller networks) are drawn by ``network.js``, not vis: horizontal, each where it
+  covers no other label and no node, none under 8 px on screen (``window.diplograph.labelBoxes()``).
 - Large networks (above ``LAYOUT_THRESHOLD`` nodes) get a packed payload
   (:mod:`diplograph.page_pack`), tooltips built on first hover, no edge labels (the summary is in
   the tooltip and the panel), only the lines in view drawn, and a selection dimmed by drawing
@@ -208,10 +210,14 @@ def _options(n_nodes: int, physics: bool) -> dict:
         "nodes": {
             "font": {"size": 13, "face": "system-ui, sans-serif", "color": "#1b1b1b", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
+            # No bold label on selection or hover: a node's box stays what the edge labels were placed around.
+            "chosen": {"node": True, "label": False},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-            "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle", "multi": False},
+            # The edge labels' style: network.js draws them (placed apart), vis gets no edge label.
+            # 14 canvas px: 8 px on screen at the seed's fitted scale in a 1280x720 window.
+            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff"},
             "width": 1.2,
             "selectionWidth": 2,
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.2},

@@ -194,6 +194,7 @@
     var box = el("div", "dg-tip");
     box.appendChild(el("h3", null, rec.heading));
     box.appendChild(el("div", "dg-meta", members.length + (members.length === 1 ? " connection" : " connections") + " · click for details"));
+    box.appendChild(el("div", "dg-sum", rec.text));  // the label's text, also when the label is not drawn
     var list = el("ul", "dg-prov");
     members.slice(0, 8).forEach(function (l) { list.appendChild(el("li", null, memberLine(l))); });
     box.appendChild(list);
@@ -251,6 +252,7 @@
     });
     pairOf = {};
     adjacent = {};
+    replaceLabels();  // vis may draw while the records change: never with the old placement
     var records = keys.map(function (key) {
       var members = groups[key].slice().sort(function (x, y) { return kindRank(x.kind) - kindRank(y.kind) || (x.date || "").localeCompare(y.date || ""); });
       var first = members[0];
@@ -273,8 +275,9 @@
       };
       rec.kind = rec.kinds.length === 1 ? rec.kinds[0] : "several";
       rec.summary = summarise(members);
-      // A large network draws no edge labels (thousands of them cost seconds per redraw): hover or click.
-      if (!large) rec.label = (badges.length ? "[" + badges.join(" ") + "] " : "") + wrapParts(rec.summary, 34, 3);
+      // The label the page draws itself (placeLabels below), not a vis label. A large network
+      // draws no edge labels (thousands of them cost seconds per redraw): hover or click.
+      if (!large) rec.caption = (badges.length ? "[" + badges.join(" ") + "] " : "") + wrapParts(rec.summary, 34, 3);
       rec.text = (badges.length ? "[" + badges.join(" ") + "] " : "") + rec.summary.join(" · ");
       rec.memberLinks = members;
       if (!large) rec.title = edgeTitle(rec, members);
@@ -286,6 +289,7 @@
     edges.clear();
     edges.add(records);
     if (state.selected) dim(state.selected);
+    replaceLabels();
   }
 
   var titled = {};
@@ -331,9 +335,157 @@
       if (rec && !rec.titled) { rec.titled = true; edges.update({ id: eid, title: edgeTitle(rec, rec.memberLinks) }); }
     });
   }
+  // --- edge labels: each where it covers no other label and no node --------------------------------
+  // vis can only put an edge label at the line's midpoint, where the labels of a dense network pile
+  // up. The page draws them itself, horizontal: highest priority first, each at the first of a few
+  // points along its line (on it, then beside it; whole, then cut) where its box meets no label
+  // placed before and no node (with its label). One that fits nowhere is not drawn: its summary is
+  // in the line's tooltip and in the panel.
+  // Placement runs when the layout or what is shown changes; each frame only draws what was placed.
+  var LABEL = data.options.edges.font;  // size, face, colour and white halo (viz.py's options)
+  var MIN_LABEL_PX = 8;  // on-screen size below which no edge label is drawn: legible or absent
+  var ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8];  // where along its line, in order
+  // Then how the box sits on that point: centred on it, or beside it with the point just inside
+  // an edge of the box (so the line still runs through its label): above, below, left, right.
+  var BESIDE = [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0]];
+  var TOUCH = 3;  // how far inside the box the line passes, for a box beside its point
+  var LINE_HEIGHT = Math.round(LABEL.size * 1.2), PAD = Math.ceil(LABEL.strokeWidth / 2) + 1;
+  var placed = [], mustPlace = true, drawnBoxes = [], measurer = null;
+  function replaceLabels() { mustPlace = true; }
+  // A label's forms: its caption, then (when the caption has more) one line, the summary's first
+  // part and "…", for a line whose full label fits nowhere. Each measured once.
+  function labelForms(rec) {
+    if (!rec.labelForms) {
+      measurer = measurer || document.createElement("canvas").getContext("2d");
+      measurer.font = LABEL.size + "px " + LABEL.face;
+      var measure = function (lines) {
+        var width = 0;
+        lines.forEach(function (t) { width = Math.max(width, measurer.measureText(t).width); });
+        return { lines: lines, width: Math.ceil(width) + 2 * PAD, height: lines.length * LINE_HEIGHT + 2 * PAD };
+      };
+      rec.labelForms = [measure(rec.caption.split("\n"))];
+      if (rec.summary.length > 1) rec.labelForms.push(measure([(rec.badges.length ? "[" + rec.badges.join(" ") + "] " : "") + rec.summary[0] + " \u2026"]));
+    }
+    return rec.labelForms;
+  }
+  // The box of rec's label at t along its drawn line, on or beside the point (canvas coordinates), or null.
+  function labelBox(rec, t, side, form) {
+    var e = network.body.edges[rec.id];
+    if (!e || !e.connected || !e.edgeType) return null;
+    var size = labelForms(rec)[form];
+    if (!size) return null;
+    var p = e.edgeType.getPoint(t);
+    var x = p.x + side[0] * (size.width / 2 - TOUCH), y = p.y + side[1] * (size.height / 2 - TOUCH);
+    return { id: rec.id, t: t, side: side, form: form, lines: size.lines, x: x, y: y, left: x - size.width / 2, top: y - size.height / 2,
+             right: x + size.width / 2, bottom: y + size.height / 2 };
+  }
+  // A node's shape and its label: vis's boundingBox stops a few pixels into a label drawn below.
+  function nodeBox(n) {
+    var b = n.shape.boundingBox, l = n.labelModule && n.labelModule.size, box = { left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+    if (l && l.width) {
+      box.left = Math.min(box.left, l.left); box.top = Math.min(box.top, l.top);
+      box.right = Math.max(box.right, l.left + l.width); box.bottom = Math.max(box.bottom, l.top + l.height);
+    }
+    return box;
+  }
+  function meets(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+  function lineDimmed(rec) { return state.dimmed && !!state.selected && rec.from !== state.selected && rec.to !== state.selected; }
+  // Who is placed first: pairs with a level, then with more members, then shorter labels.
+  function labelOrder(a, b) {
+    var level = function (r) { return r.kinds.indexOf("partner") >= 0 ? 0 : 1; };
+    return level(a) - level(b) || b.members.length - a.members.length ||
+      a.caption.length - b.caption.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  }
+  // The first free box of rec's label (whole forms before cut ones), or null.
+  function freeBox(rec, taken, forms) {
+    for (var f = 0; f < forms; f++) {
+      for (var j = 0; j < BESIDE.length; j++) {
+        for (var i = 0; i < ALONG.length; i++) {
+          var box = labelBox(rec, ALONG[i], BESIDE[j], f);
+          if (!box) return null;
+          if (!taken.some(function (o) { return meets(box, o); })) return box;
+        }
+      }
+    }
+    return null;
+  }
+  // Greedy: keep the boxes of `kept`, then each of recs in order at its first free box; then a
+  // cut label takes its whole form where that fits among all the others.
+  function place(recs, kept, nodeBoxes) {
+    var out = kept.slice(), done = {};
+    kept.forEach(function (b) { done[b.id] = true; });
+    recs.forEach(function (rec) {
+      if (done[rec.id]) return;
+      var box = freeBox(rec, nodeBoxes.concat(out), labelForms(rec).length);
+      if (box) out.push(box);
+    });
+    out.forEach(function (b, k) {
+      if (b.form === 0) return;
+      var whole = freeBox(pairOf[b.id], nodeBoxes.concat(out.filter(function (o, m) { return m !== k; })), 1);
+      if (whole) out[k] = whole;
+    });
+    return out;
+  }
+  // With a node selected only its lines are labelled (the rest are dimmed): they keep the places
+  // they have without a selection and the others among them are placed next, so selecting a node
+  // never takes a label from its lines.
+  function placeLabels() {
+    mustPlace = false;
+    var nodeBoxes = [];
+    network.body.nodeIndices.forEach(function (nid) {
+      var n = network.body.nodes[nid];
+      if (n && !n.options.hidden && n.shape && n.shape.boundingBox) nodeBoxes.push(nodeBox(n));
+    });
+    var recs = edges.getIds().map(function (id) { return pairOf[id]; }).filter(function (rec) { return rec && rec.caption; });
+    recs.sort(labelOrder);
+    placed = place(recs, [], nodeBoxes);
+    if (state.dimmed && state.selected) {
+      var mine = recs.filter(function (rec) { return !lineDimmed(rec); });
+      placed = place(mine, placed.filter(function (b) { return !lineDimmed(pairOf[b.id]); }), nodeBoxes);
+    }
+  }
+  function labelsLegible() { return network.getScale() * LABEL.size >= MIN_LABEL_PX; }
+  function drawLabels(ctx) {
+    drawnBoxes = [];
+    if (!labelsLegible()) return;
+    ctx.save();
+    ctx.font = LABEL.size + "px " + LABEL.face;
+    ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    ctx.lineWidth = LABEL.strokeWidth; ctx.strokeStyle = LABEL.strokeColor; ctx.fillStyle = LABEL.color;
+    placed.forEach(function (p) {
+      var rec = pairOf[p.id], box = rec && labelBox(rec, p.t, p.side, p.form);  // where its line is now (a node may be dragged)
+      if (!box) return;
+      box.lines.forEach(function (text, i) {
+        var y = box.top + PAD + LINE_HEIGHT * (i + 0.5);
+        ctx.strokeText(text, box.x, y);
+        ctx.fillText(text, box.x, y);
+      });
+      drawnBoxes.push(box);
+    });
+    ctx.restore();
+  }
+  if (!large) {
+    network.on("afterDrawing", function (ctx) {
+      if (mustPlace) placeLabels();  // node boxes are those of the frame just drawn
+      drawLabels(ctx);
+    });
+    network.on("dragEnd", function (params) { if (params.nodes.length) { replaceLabels(); network.redraw(); } });
+  }
+  // The label of the line a click landed on, when not on the line itself (labels sit on their line).
+  function labelAt(point) {
+    for (var i = drawnBoxes.length - 1; i >= 0; i--) {
+      var b = drawnBoxes[i];
+      if (point.x >= b.left && point.x <= b.right && point.y >= b.top && point.y <= b.bottom) return b.id;
+    }
+    return null;
+  }
+
   window.network = network;
   window.diplograph = { network: network, nodes: nodes, edges: edges, links: data.links, state: state, ready: false,
-    selectNode: selectNode, selectEdge: selectEdge, clearSelection: clearSelection, setAsOf: setAsOf };
+    selectNode: selectNode, selectEdge: selectEdge, clearSelection: clearSelection, setAsOf: setAsOf,
+    // The edge labels drawn in the last frame (canvas boxes), and every label placed (drawn when legible).
+    labelBoxes: function () { return drawnBoxes.slice(); }, placedLabels: function () { if (mustPlace && !large) placeLabels(); return placed.slice(); },
+    labelsLegible: function () { return !large && labelsLegible(); }, minLabelPx: MIN_LABEL_PX };
   drawPairs();
 
   function markReady() {
@@ -348,6 +500,7 @@
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });  // freeze: stop the simulation
       network.fit();
+      replaceLabels();  // the layout is final
       network.once("afterDrawing", markReady);
       network.redraw();
     });
@@ -391,19 +544,18 @@
     }));
     edges.update(edges.get().map(function (e) {
       var on = e.from === id || e.to === id;
-      return { id: e.id, color: { color: pairOf[e.id].color.color, opacity: on ? 1 : 0.12, highlight: "#111111", hover: "#111111" },
-               font: { color: on ? "#1b1b1b" : "rgba(0,0,0,0)", strokeColor: on ? "#ffffff" : "rgba(0,0,0,0)" } };
+      return { id: e.id, color: { color: pairOf[e.id].color.color, opacity: on ? 1 : 0.12, highlight: "#111111", hover: "#111111" } };
     }));
     state.selected = id; state.dimmed = true;
+    replaceLabels();
   }
   function undim() {
     if (!state.dimmed) return;
     if (large) { spot = null; state.selected = null; state.dimmed = false; network.redraw(); return; }
     nodes.update(data.nodes.map(function (n) { return { id: n.id, opacity: 1, font: { color: "#1b1b1b" } }; }));
-    edges.update(edges.get().map(function (e) {
-      return { id: e.id, color: pairOf[e.id].color, font: { color: data.options.edges.font.color, strokeColor: "#ffffff" } };
-    }));
+    edges.update(edges.get().map(function (e) { return { id: e.id, color: pairOf[e.id].color }; }));
     state.selected = null; state.dimmed = false;
+    replaceLabels();
   }
 
   var panel = document.getElementById("dg-panel");
@@ -508,6 +660,7 @@
   network.on("click", function (params) {
     if (params.nodes.length) selectNode(params.nodes[0]);
     else if (params.edges.length) selectEdge(params.edges[0]);
+    else if (labelAt(params.pointer.canvas)) selectEdge(labelAt(params.pointer.canvas));
     else clearSelection();
   });
 
