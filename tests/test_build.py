@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -160,3 +161,53 @@ def test_build_merges_every_graph_and_reconciles_other_iris(tmp_path):
         "https://w3id.org/diplograph/id/person/xi-jinping",
     }
     assert "source/china-kazakhstan" in (root / "out" / "dataset.nq").read_text(encoding="utf-8")
+
+
+def test_a_fast_build_writes_what_a_reference_build_writes(built, tmp_path):
+    # The fast engines run the reasoner beside the checks and queries and count triples beside
+    # validation: the same files come out (the reference build's, byte for byte, but the reports
+    # that name their engine and times), and no thread is left behind.
+    import threading
+
+    root, reference, _ = built
+    stages: list[str] = []
+    fast = build(Project(root), tmp_path / "fast", progress=stages.append, engine="fast")
+    assert stages == ["load", "validate", "infer", "checks", "queries", "write"]
+    assert list(fast.seconds) == list(STAGES) and fast.wall_seconds < sum(fast.seconds.values()) + 1
+    assert (fast.triples_asserted, fast.triples_inferred, fast.queries_run) == \
+        (reference.triples_asserted, reference.triples_inferred, reference.queries_run)
+    ours, theirs = snapshot(tmp_path / "fast"), snapshot(root / "out")
+    for name in (n for n in theirs if n.startswith("queries/")):
+        assert ours[name] == theirs[name], name
+    # The same quads (in another order: a graph is dumped in the order its quads were added, and
+    # the reference engine adds from a Python set); blank node labels are new on every run.
+    unlabel = re.compile(rb"_:[A-Za-z0-9]+")
+    assert sorted(unlabel.sub(b"_:b", ours["dataset.nq"]).splitlines()) == \
+        sorted(unlabel.sub(b"_:b", theirs["dataset.nq"]).splitlines())
+    assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]
+
+
+def test_a_fast_build_with_a_failing_check_fails_on_the_check(tmp_path, monkeypatch):
+    # The reasoner, running beside the checks, must neither hide their failure nor outlive the build.
+    import threading
+
+    from diplograph.build import ChecksFailedError
+    from diplograph.errors import UnsupportedAxiomError
+
+    root = copy_project(tmp_path / "project")
+    (root / "queries" / "checks" / "always-violation.rq").write_text(
+        "#+ summary: A check that always fails (test fixture).\n#+ returns: ?s\n#+ tags: check\n"
+        "#+ severity: violation\n"
+        "SELECT ?s WHERE { ?s a <https://w3id.org/diplograph/ns#State> } LIMIT 1\n", encoding="utf-8")
+
+    def refuses(*args, **kwargs):
+        raise UnsupportedAxiomError("fast", ("a test axiom",))
+
+    monkeypatch.setattr(build_module, "reason", refuses)
+    with pytest.raises(ChecksFailedError):
+        build(Project(root), root / "out", engine="fast")
+    assert not (root / "out").exists()
+    assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]
+    (root / "queries" / "checks" / "always-violation.rq").unlink()
+    with pytest.raises(UnsupportedAxiomError):
+        build(Project(root), root / "out", engine="fast")

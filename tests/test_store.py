@@ -198,3 +198,26 @@ def test_graph_iri_rules():
         graph_iri("source")
     with pytest.raises(ValueError):
         graph_iri("ontology", "x")
+
+
+def test_a_working_store_copies_graphs_with_and_without_blank_nodes_exactly():
+    # Graphs without blank nodes go through Oxigraph's loader (which relabels blank nodes), the
+    # others keep their labels: the reasoner's conclusions about a blank node must name the
+    # dataset's own. The literal "_:x" sends its graph the careful way too.
+    from rdflib import BNode
+
+    from diplograph.store import working_store
+    from diplograph.store.oxigraph import WorkingStore
+
+    ex = Namespace("https://example.org/working/")
+    dataset = new_dataset("memory")
+    plain, blank, lookalike = URIRef(ex.plain), URIRef(ex.blank), URIRef(ex.lookalike)
+    add_graph(dataset, plain, [(ex.a, ex.p, ex.b), (ex.a, ex.q, Literal("1", datatype=XSD.integer))])
+    add_graph(dataset, blank, [(BNode("n1"), ex.p, ex.b), (ex.c, ex.p, BNode("n2"))])
+    add_graph(dataset, lookalike, [(ex.d, ex.p, Literal("_:x"))])
+    store = working_store(dataset, [plain, blank, lookalike])
+    assert isinstance(store, WorkingStore)
+    assert set(store.triples()) == {
+        (ex.a, ex.p, ex.b), (ex.a, ex.q, Literal("1", datatype=XSD.integer)),
+        (BNode("n1"), ex.p, ex.b), (ex.c, ex.p, BNode("n2")), (ex.d, ex.p, Literal("_:x")),
+    }
