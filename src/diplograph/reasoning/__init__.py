@@ -206,7 +206,7 @@ def store_inferred(dataset: Dataset, result: InferenceResult) -> None:
     """
     name = graph_iri("inferred")
     remove_graph(dataset, name)
-    if result.bulk and load_ntriples(dataset, name, result.bulk):
+    if result.bulk and all(load_ntriples(dataset, name, text) for text in result.bulk):
         add_graph(dataset, name, result.terms)
     else:
         add_graph(dataset, name, result.inferred)

@@ -79,6 +79,7 @@ rather than give a different answer.
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass
 
@@ -416,7 +417,7 @@ class FastReasoner:
         if missing:
             raise UnsupportedAxiomError("fast", tuple(missing))
         round_number = _run_to_fixpoint(store, rules(store), schema, data)
-        bulk, bulk_count = b"", 0
+        bulk, bulk_count = (), 0
         if isinstance(data, WorkingStore):
             # Most conclusions (x a C, x p y between IRIs of the data) are kept whatever the filter
             # says: they stay N-Triples, never rdflib terms (at 1M triples converting, filtering
@@ -444,38 +445,46 @@ class FastReasoner:
         )
 
 
-def _split_conclusions(store: WorkingStore, rounds: int, described: set) -> tuple[bytes, int, list[tuple]]:
+def _split_conclusions(store: WorkingStore, rounds: int, described: set) -> tuple[tuple[bytes, ...], int, list[tuple]]:
     """The rounds' conclusions in two parts: those no drop reason can apply to, as N-Triples
-    (and how many), and the others as rdflib triples, for :func:`keep_worth_storing` to sort.
+    (one text per round graph, and how many triples in all), and the others as rdflib triples,
+    for :func:`keep_worth_storing` to sort.
 
     The first part is what :func:`~diplograph.reasoning.result.noise` keeps on sight: an IRI
     subject neither built in, nor described by the ontology, nor one of the ontology's blank
     nodes (:data:`SKOLEM`); a predicate neither a schema one, nor ``owl:sameAs`` (whose pairs the
     filter lists), nor a blank node's; an object that is no blank node or triple term (Oxigraph
     relabels blank nodes when it loads N-Triples); no ``rdf:type`` of a built-in class. Such a
-    triple cannot be the ontology's either (its subject would be described). The round graphs
-    are read in Oxigraph's N-Triples, one triple a line, and sorted by the terms' text: at 1M
-    triples a SPARQL filter doing the same took 5–7 s, this about 1 s.
+    triple cannot be the ontology's either (its subject would be described). Each round graph
+    is read in Oxigraph's N-Triples, one triple a line, and sorted by the terms' text (at 1M
+    triples a SPARQL filter doing the same took 5–7 s, this about 1 s); the others are taken out
+    of the graph, which is then written again: one text of the graph's size in memory at a time.
     tests/test_fast_engines.py checks that the counts and triples are the ones the filter gives.
     """
     described_text = {f"<{term}>".encode() for term in described if isinstance(term, URIRef)}
     refused = {f"<{p}>".encode() for p in SCHEMA_PREDICATES | {OWL.sameAs}}
     builtin = tuple(f"<{ns}".encode() for ns in _BUILTIN_NAMESPACES)
     named, rdf_type = f"<{SKOLEM}".encode(), _TYPE.encode()
-    kept: list[bytes] = []
-    other: list[bytes] = []
+    texts: list[bytes] = []
+    kept = 0
+    rest: list[tuple] = []
     for n in range(1, rounds + 1):
-        for line in store.dump(f"{_ROUNDS}{n}").splitlines():
-            s, p, o = line.split(b" ", 2)  # IRIs and blank node labels hold no space
+        graph = f"{_ROUNDS}{n}"
+        other: list[bytes] = []
+        for line in io.BytesIO(store.dump(graph)):
+            s, p, o = line.rstrip(b"\n").split(b" ", 2)  # IRIs and blank node labels hold no space
             if (s[:1] == b"<" and not s.startswith(builtin) and not s.startswith(named) and s not in described_text
                     and p not in refused and not p.startswith(named)
                     and not o.startswith((b"_:", b"<<", named)) and not (p == rdf_type and o.startswith(builtin))):
-                kept.append(line)
+                kept += 1
             else:
                 other.append(line)
-    bulk = b"\n".join(kept) + b"\n" if kept else b""
-    rest = store.parse_ntriples(b"\n".join(other)) if other else []
-    return bulk, len(kept), rest
+        if other:
+            rest += store.take_out(graph, b"".join(other))
+        text = store.dump(graph)
+        if text:
+            texts.append(text)
+    return tuple(texts), kept, rest
 
 
 #: Predicates of the axioms the rules read; on a blank node of the data (not named by skolemise) they are refused.

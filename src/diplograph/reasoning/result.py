@@ -82,7 +82,7 @@ class InferenceResult:
     ``(subject, predicate, object)`` tuples of rdflib terms (a set, not a ``Graph``: building
     a ``Graph`` of 400,000 triples took longer than the fast reasoner's whole run). The fast
     engine hands over most of its conclusions without turning them into rdflib terms: ``terms``
-    holds the kept triples it converted, ``bulk`` the rest as N-Triples (``bulk_count`` of them,
+    holds the kept triples it converted, ``bulk`` the rest as N-Triples texts (``bulk_count`` of them,
     IRIs only), which :func:`diplograph.reasoning.store_inferred` loads into an Oxigraph store as
     they are; ``inferred`` is the union of both, converted the first time it is read;
     ``seconds`` is the reasoner's time (pruning and filtering included);
@@ -102,7 +102,7 @@ class InferenceResult:
     same_as: tuple[tuple[URIRef, URIRef], ...] = ()
     engine: str = "owlrl"
     inconsistencies: tuple[str, ...] = ()
-    bulk: bytes = b""
+    bulk: tuple[bytes, ...] = ()
     bulk_count: int = 0
 
     @functools.cached_property
@@ -114,7 +114,7 @@ class InferenceResult:
         from diplograph.store.oxigraph import from_ox
 
         parsed = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                  for t in ox.parse(self.bulk, format=ox.RdfFormat.N_TRIPLES))
+                  for text in self.bulk for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
         return self.terms | frozenset(parsed)
 
     @property
@@ -132,14 +132,14 @@ class InferenceResult:
 
 def keep_worth_storing(
     candidates, ontology: Graph, *, engine: str, started: float, asserted: int, reasoner_input: int,
-    bulk: bytes = b"", bulk_count: int = 0,
+    bulk: tuple[bytes, ...] = (), bulk_count: int = 0,
 ) -> InferenceResult:
     """Sort a reasoner's new triples into kept and dropped (see "What is dropped" above).
 
     The result holds the kept triples, the non-reflexive owl:sameAs pairs among them (a modelling
     bug if any), owlrl's error messages (taken out of the triples), and counts: ``produced``, one per drop reason, ``kept``, ``asserted`` and
     ``reasoner-input``. Both engines use it, so they drop exactly the same noise. ``bulk`` holds
-    ``bulk_count`` more new triples in N-Triples that the caller has already found to be kept
+    ``bulk_count`` more new triples in N-Triples texts that the caller has already found to be kept
     (none is noise, none an ``owl:sameAs``): they are counted as produced and kept, and passed on.
     """
     counts: Counter[str] = Counter()

@@ -499,11 +499,16 @@ class WorkingStore:
         """The named graph ``graph`` in N-Triples, as Oxigraph writes it (one triple a line; no rdflib terms)."""
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
 
-    @staticmethod
-    def parse_ntriples(text: bytes) -> list[tuple[Node, Node, Node]]:
-        """N-Triples as rdflib triples, blank node labels kept (as :meth:`triples` gives them)."""
-        return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)]
+    def take_out(self, graph: str, text: bytes) -> list[tuple[Node, Node, Node]]:
+        """Remove the triples of the N-Triples ``text`` (lines of :meth:`dump`) from the named graph
+        ``graph``; return them as rdflib triples. Oxigraph's own terms are removed, so a literal
+        rdflib would write another way is removed all the same."""
+        name = ox.NamedNode(graph)
+        out = []
+        for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False):
+            self._store.remove(ox.Quad(t.subject, t.predicate, t.object, name))
+            out.append((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+        return out
 
     def update(self, text: str) -> None:
         self._store.update(text)
