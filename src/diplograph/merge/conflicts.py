@@ -41,6 +41,7 @@ _IDENTIFIERS = (DG.isoAlpha3, DG.wikidata)
 _INDICATOR_QUALIFIERS = (DG.unit, DG.product, DG.fromState, DG.toState, DG.aboutPerson, DG.connects)
 
 Facts = Mapping[Node, Mapping[Node, set[Node]]]  # node -> predicate -> values, of one graph
+_DATES = tuple(sorted(DATE_PREDICATES, key=str))
 
 
 def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef, str]) -> list[Conflict]:
@@ -72,10 +73,12 @@ def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef
             if len(props.get(prop, ())) > 1:
                 add("identifier", shorten(node), prop, props[prop], [node])
         for prop in _FUNCTIONAL:
-            values = _distinct_values(props.get(prop, {}))
+            if len(props.get(prop, ())) < 2:  # one value cannot disagree (the common case: skip the grouping)
+                continue
+            values = _distinct_values(props[prop])
             if len(values) > 1:
                 add("functional-property", shorten(node), prop, values, [node])
-        for prop in sorted(DATE_PREDICATES, key=str):
+        for prop in _DATES:
             if len(props.get(prop, ())) > 1 and not (prop == DG.date and DG.RelationsEstablishment in types):
                 add("date", shorten(node), prop, props[prop], [node])
         if DG.RelationsEstablishment in types:
