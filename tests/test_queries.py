@@ -395,6 +395,18 @@ def test_to_json_writes_exactly_what_json_dumps_writes(shape):
     assert to_json(result) == expected
 
 
+def test_to_json_writes_each_term_as_itself_when_terms_repeat():
+    # to_json writes a term's JSON once and reuses it: terms rdflib finds equal but that are
+    # written apart ("a"@en and "a"@EN) must each keep their own form.
+    rows = [(Literal("a", lang="en"),), (Literal("a", lang="EN"),), (URIRef("a"),), (Literal("a"),),
+            (Literal("a", lang="en"),), (Literal("a", datatype=XSD.string),), (URIRef("a"),)]
+    result = QueryResult(("x",), tuple(rows))
+    expected = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": _json_term(r[0])} for r in rows]}},
+                          ensure_ascii=False, indent=2) + "\n"
+    assert to_json(result) == expected
+    assert '"xml:lang": "EN"' in expected
+
+
 def test_writers_on_a_real_result(seed: dict):
     result = run_query(seed["memory"], find_query("memberships", QUERIES_DIR))
     assert to_csv(result).splitlines()[0] == ",".join(result.columns)
