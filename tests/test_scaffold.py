@@ -143,6 +143,8 @@ def test_scaffold_lists_what_the_dataset_knows_with_canonical_iris(project):
     section = text[text.index("Already in the dataset"):text.index("Examples of every kind")]
     assert "## States: state:CHN (China), state:KAZ (Kazakhstan)" in section
     assert "##   post:CHN-president (President of China): person:xi-jinping (Xi Jinping)" in section
+    # China's chargé d'affaires in Azerbaijan is a post of China, but not one about Kazakhstan.
+    assert "post:CHN-charge-d-affaires-AZE" not in section
     # Organisations both have a membership of, with the reference graph's membership IRIs.
     assert "membership:sco-CHN (member state), membership:sco-KAZ (member state)" in section
     assert "orgn:un (United Nations)" in section and "orgn:brics" not in section  # Kazakhstan is not in BRICS
@@ -153,6 +155,15 @@ def test_scaffold_lists_what_the_dataset_knows_with_canonical_iris(project):
     g = Graph().parse(project / "graphs" / "china-azerbaijan-2024.ttl")
     for iri in ("id/event/summit-2024-astana-sco", "id/person/xi-jinping", "id/post/CHN-president"):
         assert any(True for _ in g.triples((ID[iri.removeprefix("id/")], None, None))), iri
+
+
+def test_a_post_accredited_to_one_of_the_pair_is_listed(project):
+    shutil.copy(ROOT / "graphs" / "china-azerbaijan-2024.ttl", project / "graphs")
+    proc = run_cli("new", "CHN", "AZE", "--source-title", "t", "--force", cwd=project, home=project)
+    assert proc.returncode == 0, proc.stderr
+    text = next((project / "graphs").glob("china-azerbaijan.ttl")).read_text()
+    section = text[text.index("Already in the dataset"):text.index("Examples of every kind")]
+    assert "post:CHN-charge-d-affaires-AZE (chargé d'affaires of China in Azerbaijan): person:ding-tao" in section
 
 
 def test_the_suggested_validation_describes_the_reused_iris(project):
