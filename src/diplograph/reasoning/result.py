@@ -109,13 +109,9 @@ class InferenceResult:
     def inferred(self) -> frozenset[tuple[Node, Node, Node]]:
         if not self.bulk:
             return self.terms
-        import pyoxigraph as ox
+        from diplograph.store.oxigraph import ntriples
 
-        from diplograph.store.oxigraph import from_ox
-
-        parsed = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                  for text in self.bulk for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
-        return self.terms | frozenset(parsed)
+        return self.terms | frozenset(t for text in self.bulk for t in ntriples(text))
 
     @property
     def kept(self) -> int:

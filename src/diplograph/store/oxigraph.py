@@ -330,6 +330,12 @@ def parse_quads(text: str, fmt: str, base_iri: str) -> list[tuple[Node, Node, No
 # --- terms ----------------------------------------------------------------------------
 
 
+def ntriples(text: bytes) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of N-Triples ``text`` as rdflib terms, blank node labels kept."""
+    for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False):
+        yield from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)
+
+
 def from_ox(term, plain: bool = True) -> Node | tuple:
     """An Oxigraph term as rdflib writes it: ``xsd:string`` literals become plain literals (with ``plain``).
 
