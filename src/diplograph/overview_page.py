@@ -2,7 +2,7 @@
 
 The page is built like the detailed network page (:mod:`diplograph.viz`: vis-network inlined,
 data in a JSON block, every string shown through ``textContent``, bidi controls made visible,
-written atomically) from ``templates/overview.html`` / ``overview.js``. What it draws:
+written atomically) from ``templates/overview.html`` (its body) / ``overview.js``. What it draws:
 
 - states as nodes, sized by how many relationships they have; their labels only for the hubs
   (the :data:`HUB_LABELS` states with most relationships) until the reader zooms in;
@@ -80,4 +80,4 @@ def render_overview(ov: Overview, path: Path | str, title: str = "diplograph: wo
         "stateColour": state_colour,
         "relationshipColour": KIND_STYLE["relationship"][0],
     }
-    return write_atomically(path, render_page("overview.html", "overview.js", title, payload))
+    return write_atomically(path, render_page("overview.html", "overview.js", title, payload, body_class="dg-overview"))

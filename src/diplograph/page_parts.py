@@ -68,12 +68,14 @@ def _inline_safe(code: str, tag: str) -> str:
     return code
 
 
-def render_page(template: str, script: str, title: str, payload: object) -> str:
-    """One of the network pages: ``templates/{template}`` with the vis-network assets, the shared
+def render_page(template: str, script: str, title: str, payload: object, body_class: str = "") -> str:
+    """One of the network pages: ``templates/page.html`` (the head with the Content-Security-Policy,
+    the scripts) around the body ``templates/{template}``, with the vis-network assets, the shared
     stylesheet, ``share.js`` + ``templates/{script}``, the escaped title and the data (bidi
     controls made visible), substituted in one pass, so nothing substituted is searched for
     placeholders again."""
     parts = {
+        "BODY_CLASS": f' class="{html.escape(body_class, quote=True)}"' if body_class else "",
         "TITLE": html.escape(neutralise_bidi(title), quote=True),
         "VIS_CSS": _inline_safe(vis_asset("vis-network.css"), "style"),
         "PAGE_CSS": _template("network.css"),
@@ -81,7 +83,8 @@ def render_page(template: str, script: str, title: str, payload: object) -> str:
         "PAGE_JS": _template("share.js") + _template(script),
         "DATA": json_for_script(neutralise_bidi(payload)),
     }
-    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template(template))
+    page = _template("page.html").replace("@@BODY@@", _template(template))  # templates only: no data yet
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], page)
 
 
 def json_for_script(value: object) -> str:
