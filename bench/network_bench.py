@@ -95,16 +95,11 @@ def _evaluate(page, expr):
 
 def measure_page(browser, path: Path, kind: str, cap_s: float = 120.0) -> dict:
     """Open ``path`` (kind: "detail", "overview" or "pyvis") and measure what applies to it."""
-    from viz_bench import HOOK, serve_cdn_locally
+    from viz_bench import bench_context
 
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
     requests: list[str] = []
     errors: list[str] = []
-    if kind == "pyvis":
-        serve_cdn_locally(context, requests)
-        context.add_init_script(HOOK)
-    else:
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else (requests.append(r.request.url), r.abort()))
+    context = bench_context(browser, kind == "pyvis", requests)
     page = context.new_page()
     page.set_default_timeout(cap_s * 1000 * 2)
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -131,17 +131,24 @@ def serve_cdn_locally(context, blocked: list[str]) -> None:
     context.route("**/*", handle)
 
 
-def measure(browser, page_path: Path, kind: str, cap_s: float) -> dict:
+def bench_context(browser, pyvis: bool, requests: list[str]):
+    """A 1400x900 browser context for one page: for pyvis's page its CDN files served from the local
+    copy (and the readiness hook), for ours every request but file: blocked; both record in ``requests``."""
     # bypass_csp: the diplograph page forbids eval in its Content-Security-Policy, and Playwright's
     # wait_for_function evaluates its predicate with eval; the page itself never needs it.
     context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
-    requests: list[str] = []
-    errors: list[str] = []
-    if kind == "pyvis":
+    if pyvis:
         serve_cdn_locally(context, requests)
         context.add_init_script(HOOK)
     else:
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else (requests.append(r.request.url), r.abort()))
+    return context
+
+
+def measure(browser, page_path: Path, kind: str, cap_s: float) -> dict:
+    requests: list[str] = []
+    errors: list[str] = []
+    context = bench_context(browser, kind == "pyvis", requests)
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))

@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from diplograph.projection import project
 from diplograph.viz import render_html, write_network_html
-from test_browser import Watched
+from test_browser import Watched, browser  # noqa: F401  (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +26,6 @@ REL = ID + "relationship/AZE-CHN"
 DING = ID + "person/ding-tao"
 XI = ID + "person/xi-jinping"
 CHN, AZE = ID + "state/CHN", ID + "state/AZE"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium_executable), args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

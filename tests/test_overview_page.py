@@ -20,7 +20,7 @@ from diplograph.overview import overview
 from diplograph.overview_page import HUB_LABELS
 from diplograph.project import Project
 from diplograph.viz import write_network_html
-from test_browser import Watched
+from test_browser import Watched, browser  # noqa: F401  (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +28,6 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 ID = "https://w3id.org/diplograph/id/"
 REL = ID + "relationship/AZE-CHN"
 CHN_USA = ID + "relationship/CHN-USA"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium_executable), args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 class Phone(Watched):
