@@ -211,3 +211,19 @@ def test_a_fast_build_with_a_failing_check_fails_on_the_check(tmp_path, monkeypa
     (root / "queries" / "checks" / "always-violation.rq").unlink()
     with pytest.raises(UnsupportedAxiomError):
         build(Project(root), root / "out", engine="fast")
+
+
+def test_the_threads_of_a_fast_build_hold_their_own_inputs(tmp_path, monkeypatch):
+    # build deletes its name for the working store once the reasoner's thread has it: a thread
+    # that starts late must still find the store (a lambda reading the name found none).
+    import time
+
+    root = copy_project(tmp_path / "project")
+    original = build_module._Beside.__init__
+
+    def late(self, work, on_done=None):
+        original(self, lambda: (time.sleep(0.3), work())[1], on_done)
+
+    monkeypatch.setattr(build_module._Beside, "__init__", late)
+    report = build(Project(root), root / "out", engine="fast")
+    assert report.triples_inferred > 1000 and report.triples_asserted > 1000

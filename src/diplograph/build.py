@@ -52,6 +52,7 @@ starts before ``checks``).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -199,7 +200,7 @@ def build(
 
     with timer("load"):
         assembled = assemble(project, store=store)
-        counting = _Beside(lambda: distinct_triples(assembled)) if beside else None
+        counting = _Beside(functools.partial(distinct_triples, assembled)) if beside else None
         triples_asserted = None if beside else distinct_triples(assembled)
     reasoning = None
     try:
@@ -211,7 +212,8 @@ def build(
             if not report.conforms:
                 raise NonConformingError(report)
         if beside:
-            reasoning = timer.beside("infer", lambda: reason(assembled, engine, working=working))
+            # partial, not a lambda: the thread must hold the store itself, not the name deleted next
+            reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working))
             del working
         with timer("checks"):
             named = _named_queries(project)
