@@ -219,11 +219,13 @@ def test_the_threads_of_a_fast_build_hold_their_own_inputs(tmp_path, monkeypatch
     import time
 
     root = copy_project(tmp_path / "project")
-    original = build_module._Beside.__init__
+    original = build_module.Beside.__init__
 
-    def late(self, work, on_done=None):
-        original(self, lambda: (time.sleep(0.3), work())[1], on_done)
+    def late(self, work, *, name, **options):
+        if name == "diplograph-build":
+            work = (lambda started: lambda: (time.sleep(0.3), started())[1])(work)
+        original(self, work, name=name, **options)
 
-    monkeypatch.setattr(build_module._Beside, "__init__", late)
+    monkeypatch.setattr(build_module.Beside, "__init__", late)
     report = build(Project(root), root / "out", engine="fast")
     assert report.triples_inferred > 1000 and report.triples_asserted > 1000

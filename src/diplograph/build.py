@@ -55,7 +55,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,6 +73,7 @@ from diplograph.reasoning import InferenceResult
 from diplograph.store import DEFAULT_STORE, StoreSpec, graph_sizes, plain_graph, working_store, write_graphs
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
+from diplograph.threads import Beside
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
 from diplograph.ontology_docs import ontology_html
@@ -200,7 +200,7 @@ def build(
 
     with timer("load"):
         assembled = assemble(project, store=store)
-        counting = _Beside(functools.partial(distinct_triples, assembled)) if beside else None
+        counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if beside else None
         triples_asserted = None if beside else distinct_triples(assembled)
     reasoning = None
     try:
@@ -272,6 +272,9 @@ def build(
 
 # --- stages ------------------------------------------------------------------
 
+#: The name of the threads the fast engines' stages run in beside the others.
+_THREAD = "diplograph-build"
+
 
 class _Timer:
     def __init__(self, seconds: dict[str, float], progress: Callable[[str], None] | None) -> None:
@@ -290,42 +293,11 @@ class _Timer:
     def __exit__(self, *exc) -> None:
         self.seconds[self.stage] = time.perf_counter() - self.started
 
-    def beside(self, stage: str, work: Callable[[], object]) -> _Beside:
+    def beside(self, stage: str, work: Callable[[], object]) -> Beside:
         """Start ``stage`` in a thread of its own; its time is recorded when it ends."""
         if self.progress is not None:
             self.progress(stage)
-        return _Beside(work, lambda took: self.seconds.__setitem__(stage, took))
-
-
-class _Beside:
-    """``work()`` in a daemon thread while the caller goes on; :meth:`result` waits for it and
-    returns its value or raises its exception. (Daemon: an interrupted build exits at once.)"""
-
-    def __init__(self, work: Callable[[], object], on_done: Callable[[float], None] | None = None) -> None:
-        self._outcome: dict = {}
-        self._done = threading.Event()
-
-        def run() -> None:
-            started = time.perf_counter()
-            try:
-                self._outcome["value"] = work()
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
-                self._outcome["error"] = exc
-            finally:
-                if on_done is not None:
-                    on_done(time.perf_counter() - started)
-                self._done.set()
-
-        threading.Thread(target=run, name="diplograph-build", daemon=True).start()
-
-    def wait(self) -> None:
-        self._done.wait()
-
-    def result(self):
-        self._done.wait()
-        if "error" in self._outcome:
-            raise self._outcome["error"]
-        return self._outcome["value"]
+        return Beside(work, name=_THREAD, on_done=lambda took: self.seconds.__setitem__(stage, took))
 
 
 def _named_queries(project: Project) -> list[NamedQuery]:

@@ -70,6 +70,7 @@ from diplograph.errors import (
 )
 from diplograph.files import NotUtf8, decode_utf8
 from diplograph.sparql_guard import SparqlText, inspect_query
+from diplograph.threads import Beside
 from diplograph.store import query_form, select
 from diplograph.terms import nt
 
@@ -338,39 +339,10 @@ _WORKER = "diplograph-query"
 
 def _in_a_thread(evaluate, timeout: float | None, path: Path | None):
     """``evaluate()`` in a daemon thread; its value or its exception, or QueryTimeoutError after ``timeout``."""
-    outcome: dict = {}
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            outcome["value"] = evaluate()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
-            outcome["error"] = _without_frames(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=work, name=_WORKER, daemon=True).start()
-    if not done.wait(timeout):  # a signal interrupts the wait: its exception leaves from here
+    task = Beside(evaluate, name=_WORKER, frames=False)  # the caller turns every error into a QueryError
+    if not task.wait(timeout):  # a signal interrupts the wait: its exception leaves from here
         raise QueryTimeoutError(timeout, path)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def _without_frames(exc: BaseException) -> BaseException:
-    """``exc`` (and the exceptions it chains) without tracebacks.
-
-    The frames of a traceback hold the engine's result objects, which pyoxigraph only lets the
-    thread that made them free ("unsendable, but is being dropped on another thread"): they must
-    not travel to the waiting thread. The caller turns every error into a located QueryError.
-    """
-    seen = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        current.__traceback__ = None
-        current = current.__cause__ or current.__context__
-    return exc
+    return task.result()
 
 
 def unfinished_queries() -> int:

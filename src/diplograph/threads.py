@@ -1,0 +1,63 @@
+"""Work in a daemon thread of its own while the caller goes on or waits: :class:`Beside`.
+
+Oxigraph evaluates without holding Python's lock, so its work can use a second core (``build``)
+or leave the calling thread free to take a signal at once (``run_query``). Daemon threads: an
+interrupted command exits at once instead of waiting for an engine that cannot be told to stop.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["Beside"]
+
+
+class Beside:
+    """``work()`` started in a daemon thread called ``name``.
+
+    :meth:`wait` waits (at most ``timeout`` seconds; False if it has not ended), :meth:`result`
+    returns its value or raises its exception. ``on_done`` is given the seconds it took. With
+    ``frames=False`` an exception loses its traceback (and those it chains) before it leaves the
+    thread: the frames hold the engine's result objects, which pyoxigraph only lets the thread that
+    made them free ("unsendable, but is being dropped on another thread").
+    """
+
+    def __init__(self, work: Callable[[], object], *, name: str, on_done: Callable[[float], None] | None = None,
+                 frames: bool = True) -> None:
+        self._outcome: dict = {}
+        self._done = threading.Event()
+
+        def run() -> None:
+            started = time.perf_counter()
+            try:
+                self._outcome["value"] = work()
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
+                self._outcome["error"] = exc if frames else _without_frames(exc)
+            finally:
+                if on_done is not None:
+                    on_done(time.perf_counter() - started)
+                self._done.set()
+
+        threading.Thread(target=run, name=name, daemon=True).start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    def result(self):
+        self._done.wait()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["value"]
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """``exc`` and the exceptions it chains, without tracebacks."""
+    seen = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
