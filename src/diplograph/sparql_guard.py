@@ -19,6 +19,7 @@ by the exact text.
 from __future__ import annotations
 
 import functools
+import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from diplograph.errors import QueryError, RefusedSparqlError
 
-__all__ = ["SparqlText", "dataset_clauses", "inspect_query", "inspect_update", "refuse"]
+__all__ = ["SparqlText", "dataset_clauses", "inspect_query", "inspect_update", "may_say_service", "refuse"]
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
@@ -78,6 +79,18 @@ def dataset_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
         return None
     found = inspect_query(text)
     return (found.from_graphs, found.from_named) if found.has_dataset_clause else None
+
+
+def may_say_service(text: str) -> bool:
+    """Whether Oxigraph could read a ``SERVICE`` in ``text``: the word in any case (``ſ`` too), or a ``\\u`` escape.
+
+    Not the guard (that is the parse) but a necessary condition for it to find anything: SPARQL
+    keywords are case-insensitive ASCII and its only escapes that act before parsing are ``\\u``
+    and ``\\U``, so text without both cannot say SERVICE. It decides which text is parsed at all,
+    and whether text the guard's grammar rejects may be handed to Oxigraph for its diagnosis
+    (Oxigraph evaluates what it parses, and on an empty store only a SERVICE can do anything).
+    """
+    return re.search(r"(?i)service|\\[uU]", text) is not None
 
 
 def refuse(found: SparqlText, *, service: bool = True, load: bool = True) -> None:

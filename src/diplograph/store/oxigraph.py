@@ -33,7 +33,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from diplograph.errors import StoreLocationError
-from diplograph.sparql_guard import dataset_clauses, inspect_query
+from diplograph.sparql_guard import dataset_clauses, inspect_query, may_say_service
 from diplograph.store.locks import LOCK_NAME, held_by_server
 
 __all__ = [
@@ -230,7 +230,12 @@ def select(
             name = dataset.identifier
         options = {"default_graph": _graph_name(name)}
     options["prefixes"] = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
-    answer = inner.query(text, **options)
+    # Never a local of this frame: a parse above (dataset_clauses) may leave a reference cycle that
+    # holds this frame, and pyoxigraph lets only the thread that made a result free it.
+    return _read_answer(inner.query(text, **options))
+
+
+def _read_answer(answer) -> tuple[tuple[str, ...], list[tuple], bool | None]:
     if isinstance(answer, ox.QueryBoolean):
         return (), [], bool(answer)
     if not isinstance(answer, ox.QuerySolutions):
@@ -264,12 +269,15 @@ def query_form(text: str) -> tuple[str, tuple[str, ...] | None]:
 
     Oxigraph evaluates a query to parse it (on an empty store here), and evaluating ``SERVICE``
     means fetching its URL, so a query holding one (by :mod:`diplograph.sparql_guard`'s parse)
-    is not given to Oxigraph: its form is rdflib's, its variables unknown (None).
+    is not given to Oxigraph: its form is rdflib's, its variables unknown (None). Text that
+    cannot say ``SERVICE`` (:func:`~diplograph.sparql_guard.may_say_service`) is not parsed twice.
     """
-    try:
-        found = inspect_query(text)
-    except Exception:  # noqa: BLE001 - Oxigraph's own parser words the syntax error below
-        found = None
+    found = None
+    if may_say_service(text):
+        try:
+            found = inspect_query(text)
+        except Exception:  # noqa: BLE001 - Oxigraph's own parser words the syntax error below
+            found = None
     if found is not None and found.services:
         return ("SELECT" if found.form == "SELECT" else "ASK" if found.form == "ASK" else "CONSTRUCT"), None
     solutions = ox.Store().query(text)
