@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib import Dataset
 
 from conftest import FIXTURES
 from diplograph import build as build_module
@@ -131,7 +132,8 @@ def test_non_conforming_error_from_the_library(tmp_path):
     assert not (root / "out").exists()
 
 
-def test_build_failing_midway_leaves_no_temporary_folder(tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine", ["reference", "fast"])  # fast: the network page is drawn in a thread beside validation
+def test_build_failing_midway_leaves_no_temporary_folder(tmp_path, monkeypatch, engine):
     root = copy_project(tmp_path / "project")
     out = root / "out"
     out.mkdir()
@@ -143,7 +145,7 @@ def test_build_failing_midway_leaves_no_temporary_folder(tmp_path, monkeypatch):
     # Fails while files are being written, after the temporary folder exists.
     monkeypatch.setattr(build_module, "write_network_html", broken)
     with pytest.raises(RuntimeError, match="simulated"):
-        build(Project(root), out)
+        build(Project(root), out, engine=engine)
     assert not list(root.glob("out.tmp-*")) and not list(root.glob("out.old-*"))
     assert snapshot(out) == {"previous.txt": b"previous build"}
 
@@ -184,6 +186,14 @@ def test_a_fast_build_writes_what_a_reference_build_writes(built, tmp_path):
     unlabel = re.compile(rb"_:[A-Za-z0-9]+")
     assert sorted(unlabel.sub(b"_:b", ours["dataset.nq"]).splitlines()) == \
         sorted(unlabel.sub(b"_:b", theirs["dataset.nq"]).splitlines())
+    # The files of the asserted graphs alone are written in a thread beside validation: the same
+    # files, and the asserted graphs' dumps (joined with graph/inferred at the end) are not left.
+    assert sorted(ours) == sorted(theirs)
+    for name in ("network.html", "merge-report.json", "validation-report.txt"):
+        assert ours[name] == theirs[name], name
+    trig = [Dataset().parse(data=files["dataset.trig"].decode("utf-8"), format="trig") for files in (ours, theirs)]
+    assert [sorted((str(g.identifier), len(g)) for g in d.graphs() if len(g)) for d in trig] == \
+        [sorted((str(g.identifier), len(g)) for g in trig[1].graphs() if len(g))] * 2
     assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]
 
 

@@ -70,7 +70,16 @@ from diplograph.out_folder import in_use_databases, inside, replace_folder, stag
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
 from diplograph.reasoning import InferenceResult
-from diplograph.store import DEFAULT_STORE, StoreSpec, graph_sizes, plain_graph, working_store, write_graphs
+from diplograph.store import (
+    DEFAULT_STORE,
+    StoreSpec,
+    graph_sizes,
+    is_oxigraph,
+    plain_graph,
+    working_store,
+    write_graphs,
+    write_graphs_before,
+)
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
 from diplograph.threads import Beside
@@ -202,8 +211,11 @@ def build(
         assembled = assemble(project, store=store)
         counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if beside else None
         triples_asserted = None if beside else distinct_triples(assembled)
+    staged = _Staged(out)
     reasoning = None
     try:
+        if beside:
+            staged.write_asserted_beside(assembled)  # the files of the asserted graphs, while the engines work
         with timer("validate"):
             # The fast engines read one copy of the data graphs: validation leaves it as it was, and the
             # reasoner adds to it (one copy fewer: 3 s and the data's size in memory at 1M triples).
@@ -236,18 +248,22 @@ def build(
                 raise
             if reasoning is not None:
                 inference = reasoning.result()
+            staged.wait()  # it reads the dataset graph/inferred is about to be added to
             add_inferred(assembled, engine, result=inference)
             answers += [(q, run_query(assembled, q, allow_service=allow_service))
                         for q in named if not q.is_check and q.needs_inference]
             answers.sort(key=lambda pair: pair[0].name)
         if counting is not None:
             triples_asserted = counting.result()
+    except BaseException:
+        staged.discard()
+        raise
     finally:
         for pending in (counting, reasoning):
             if pending is not None:
                 pending.wait()  # never leave an engine running on a dataset the caller gets back
     with timer("write"):
-        files, kept = _write_atomically(out, assembled, report, answers, store)
+        files, kept = staged.finish(assembled, report, answers, store)
 
     sizes = graph_sizes(assembled.dataset)
     return BuildReport(
@@ -352,22 +368,56 @@ def _result_line(r: ValidationResult) -> str:
     return " | ".join(parts) + f": {r.message}{where}"
 
 
-def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationReport, answers) -> None:
-    names = _exported_graphs(assembled)
-    _write(folder / "dataset.trig", lambda h: write_graphs(assembled.dataset, names, h, "trig"))
-    _write(folder / "dataset.nq", lambda h: write_graphs(assembled.dataset, names, h, "nquads"))
-    _write(folder / "validation-report.ttl",
-           lambda h: bind_prefixes(report.report_graph).serialize(destination=h, format="turtle", encoding="utf-8"))
-    _write(folder / "validation-report.txt", _report_text(report))
+#: The two dumps of every graph: (file, format).
+_DUMPS = (("dataset.trig", "trig"), ("dataset.nq", "nquads"))
+#: The suffix of a dump of the asserted graphs alone, inside the staging folder, joined at the end.
+_ASSERTED_PART = ".asserted"
+
+
+def _write_asserted(folder: Path, assembled: ProjectDataset, dump: bool = True) -> tuple[URIRef, ...]:
+    """The files that only read the asserted graphs; the names of the graphs dumped (with ``dump``).
+
+    With the fast engines this runs in a thread beside validation, the checks and the queries
+    (which leave Python's lock free most of the time): the Python of the network page, pyLODE and
+    the dumps' serialiser, 5 s at 1M triples, is then off the build's path. On Oxigraph the
+    asserted graphs are dumped here (``dataset.*.asserted``) and ``graph/inferred`` is put before
+    them at the end (:func:`_write_files`), with the bytes one dump would write.
+    """
+    names = tuple(_exported_graphs(assembled)) if dump and is_oxigraph(assembled.dataset) else ()
+    for file, fmt in _DUMPS:
+        if names:
+            _write(folder / (file + _ASSERTED_PART), lambda h, fmt=fmt: write_graphs(assembled.dataset, names, h, fmt))
     _write(folder / "merge-report.json", assembled.merge.to_json(times=False))
-    (folder / "queries").mkdir()
-    for query, result in answers:
-        _write(folder / "queries" / f"{query.name}.csv", to_csv(result))
-        _write(folder / "queries" / f"{query.name}.json", to_json(result))
     write_network_html(assembled, folder / "network.html")
     (folder / "ontology").mkdir()
     ontology = plain_graph(assembled.dataset, [graph_iri("ontology")])
     _write(folder / "ontology" / "index.html", ontology_html(ontology))
+    return names
+
+
+def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationReport, answers,
+                 dumped: tuple[URIRef, ...]) -> None:
+    """The rest of the files, once :func:`_write_asserted` has written its own (``dumped``: the graphs it dumped)."""
+    names = _exported_graphs(assembled)
+    later = [n for n in names if n not in dumped]
+    for file, fmt in _DUMPS:
+        if not dumped:
+            _write(folder / file, lambda h, fmt=fmt: write_graphs(assembled.dataset, names, h, fmt))
+            continue
+        part = folder / (file + _ASSERTED_PART)
+        if later and max(map(str, later)) > min(map(str, dumped)):  # not graph/inferred first: dump all again
+            _write(folder / file, lambda h, fmt=fmt: write_graphs(assembled.dataset, names, h, fmt))
+        else:
+            with open(part, "rb") as earlier:
+                _write(folder / file, lambda h, fmt=fmt, e=earlier: write_graphs_before(assembled.dataset, later, e, h, fmt))
+        part.unlink()
+    _write(folder / "validation-report.ttl",
+           lambda h: bind_prefixes(report.report_graph).serialize(destination=h, format="turtle", encoding="utf-8"))
+    _write(folder / "validation-report.txt", _report_text(report))
+    (folder / "queries").mkdir()
+    for query, result in answers:
+        _write(folder / "queries" / f"{query.name}.csv", to_csv(result))
+        _write(folder / "queries" / f"{query.name}.json", to_json(result))
 
 
 def _write(path: Path, content) -> None:
@@ -387,32 +437,73 @@ def _write(path: Path, content) -> None:
         raise OutputPathError(path, exc.strerror or str(exc)) from None
 
 
-def _write_atomically(out: Path, assembled: ProjectDataset, report: ValidationReport, answers,
-                      store: StoreSpec | str) -> tuple[tuple[Path, ...], list[Path]]:
-    """Write every file into a staging folder, then swap it in: ``(files written, databases kept)``."""
-    out = out.absolute()
-    tmp = staging_folder(out)
-    try:
+class _Staged:
+    """The staging folder the files are written into (:func:`staging_folder`), made as soon as the
+    dataset is loaded so that :func:`_write_asserted` can start, then swapped in for ``out``.
+
+    A folder that cannot be made is reported where it always was, at the write stage (a build of
+    bad data says so first); a build that fails removes the folder, once the writer has stopped.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.absolute()
+        self.folder: Path | None = None
+        self.error: OutputPathError | None = None
         try:
-            _write_files(tmp, assembled, report, answers)
-        except OutputPathError as exc:  # say where the file would have gone, not the staging folder
-            raise OutputPathError(_in_out(exc.path, tmp, out), exc.reason) from None
-        except OSError as exc:
-            where = _in_out(Path(exc.filename), tmp, out) if exc.filename else out
-            raise OutputPathError(where, exc.strerror or str(exc)) from None
-        files = tuple(sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file()))
-        served = in_use_databases(out)
-        own = [store.db] if isinstance(store, StoreSpec) and inside(store.db, out) else []
-        replace_folder(tmp, out, served + own)  # this build's own --db stays too, without a note
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return files, served
+            self.folder = staging_folder(self.out)
+        except OutputPathError as exc:
+            self.error = exc
+        self.asserted: Beside | None = None
+
+    def write_asserted_beside(self, assembled: ProjectDataset) -> None:
+        if self.folder is not None:
+            self.asserted = Beside(functools.partial(_write_asserted, self.folder, assembled), name=_THREAD)
+
+    def wait(self) -> None:
+        """Wait for the writer in its thread: before anything writes to the dataset it reads."""
+        if self.asserted is not None:
+            self.asserted.wait()
+
+    def discard(self) -> None:
+        self.wait()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def finish(self, assembled: ProjectDataset, report: ValidationReport, answers,
+               store: StoreSpec | str) -> tuple[tuple[Path, ...], list[Path]]:
+        """Write the remaining files, then swap the folder in: ``(files written, databases kept)``."""
+        if self.error is not None:
+            raise self.error
+        tmp, out = self.folder, self.out
+        try:
+            try:
+                if self.asserted is not None:
+                    dumped = self.asserted.result()
+                else:  # written now, after graph/inferred: the dumps are made whole below
+                    dumped = _write_asserted(tmp, assembled, dump=False)
+                _write_files(tmp, assembled, report, answers, dumped)
+            except OutputPathError as exc:  # say where the file would have gone, not the staging folder
+                raise OutputPathError(_in_out(exc.path, tmp, out), exc.reason) from None
+            except OSError as exc:
+                where = _in_out(Path(exc.filename), tmp, out) if exc.filename else out
+                raise OutputPathError(where, exc.strerror or str(exc)) from None
+            files = tuple(sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file()))
+            served = in_use_databases(out)
+            own = [store.db] if isinstance(store, StoreSpec) and inside(store.db, out) else []
+            replace_folder(tmp, out, served + own)  # this build's own --db stays too, without a note
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return files, served
 
 
 def _in_out(path: Path, tmp: Path, out: Path) -> Path:
-    """``path`` inside the staging folder ``tmp`` -> the same path inside ``out``."""
+    """``path`` inside the staging folder ``tmp`` -> the same path inside ``out`` (a dump of the
+    asserted graphs is named as the file it becomes part of)."""
+    path = Path(path)
+    if path.name.endswith(_ASSERTED_PART):
+        path = path.with_name(path.name[: -len(_ASSERTED_PART)])
     try:
-        return out / Path(path).absolute().relative_to(tmp)
+        return out / path.absolute().relative_to(tmp)
     except ValueError:
-        return Path(path)
+        return path

@@ -37,6 +37,7 @@ rdflib store).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
@@ -92,6 +93,7 @@ __all__ = [
     "syntax_error_location",
     "working_store",
     "write_graphs",
+    "write_graphs_before",
 ]
 
 
@@ -275,6 +277,20 @@ def write_graphs(dataset: Dataset, names: Sequence[URIRef], output: BinaryIO, fm
         target = export.graph(name)
         target += plain_graph(dataset, [name])
     export.serialize(destination=output, format=fmt, encoding="utf-8")
+
+
+def write_graphs_before(dataset: Dataset, names: Sequence[URIRef], earlier: BinaryIO, output: BinaryIO, fmt: str) -> None:
+    """Write the named graphs ``names`` of an Oxigraph dataset, then the graphs an earlier
+    :func:`write_graphs` wrote to ``earlier`` (an open binary file; all of them sorting after ``names``),
+    to ``output``: the bytes :func:`write_graphs` would write for all of them.
+
+    ``build`` dumps the asserted graphs while the engines work, and only ``graph/inferred`` at the end.
+    """
+    if names:
+        write_graphs(dataset, names, output, fmt)
+        _ox.append_dump(output, earlier, fmt)
+    else:  # the earlier dump is the whole file, its prefix header too
+        shutil.copyfileobj(earlier, output, 1 << 20)
 
 
 def working_store(dataset: Dataset, names: Sequence[URIRef]) -> WorkingStore:

@@ -21,6 +21,7 @@ one term, so results are given in rdflib's plain form.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -189,6 +190,23 @@ def dump_graphs(dataset: Dataset, names: Sequence[URIRef], output, fmt: str,
     quads = (q for name in names for q in inner.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
     ox.serialize(quads, output, DUMP_FORMATS[fmt], prefixes=prefixes if fmt == "trig" else None)
     return True
+
+
+def append_dump(output, earlier, fmt: str) -> None:
+    """Copy ``earlier`` (a binary file holding a :func:`dump_graphs` dump, in ``fmt``, with the same
+    prefixes) to the end of ``output``, which holds a dump of graphs sorting before it.
+
+    The result has the bytes of one dump of all those graphs: the serialiser writes each graph on
+    its own (its block, in TriG), so only the second TriG prefix header, the same lines again, is left out.
+    """
+    if fmt == "trig":  # the prefix lines come first, one per line (IRIs hold no line break)
+        while True:
+            start = earlier.tell()
+            line = earlier.readline()
+            if not line.startswith(b"@prefix "):
+                earlier.seek(start)
+                break
+    shutil.copyfileobj(earlier, output, 1 << 20)
 
 
 # --- SPARQL ------------------------------------------------------------------------------
