@@ -24,6 +24,7 @@ turns Oxigraph's explicit xsd:string back into rdflib's form).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -47,7 +48,10 @@ from diplograph.queries import (
     to_csv,
     to_json,
     to_tsv,
+    write_csv,
+    write_json,
 )
+from diplograph import queries as queries_module
 from diplograph.store import STORES, add_graph, new_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -393,6 +397,17 @@ def test_to_json_writes_exactly_what_json_dumps_writes(shape):
     expected = json.dumps({"head": {"vars": list(columns)}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=2) + "\n"
     assert to_json(result) == expected
+    # build writes answers a chunk of rows at a time (write_json, write_csv): the same bytes at any chunk size
+    whole_csv = to_csv(result)
+    for size in (1, 2, 3):
+        original, queries_module._ROWS_PER_CHUNK = queries_module._ROWS_PER_CHUNK, size
+        try:
+            for write, text in ((write_json, expected), (write_csv, whole_csv)):
+                output = io.BytesIO()
+                write(result, output)
+                assert output.getvalue() == text.encode("utf-8"), (write.__name__, size)
+        finally:
+            queries_module._ROWS_PER_CHUNK = original
 
 
 def test_to_json_writes_each_term_as_itself_when_terms_repeat():

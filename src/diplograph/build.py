@@ -68,7 +68,7 @@ from diplograph.iris import graph_iri
 from diplograph.merge import MergeReport
 from diplograph.out_folder import in_use_databases, inside, replace_folder, staging_folder
 from diplograph.project import Project
-from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, to_csv, to_json
+from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, write_csv, write_json
 from diplograph.reasoning import InferenceResult
 from diplograph.store import (
     DEFAULT_STORE,
@@ -416,8 +416,8 @@ def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationRepo
     _write(folder / "validation-report.txt", _report_text(report))
     (folder / "queries").mkdir()
     for query, result in answers:
-        _write(folder / "queries" / f"{query.name}.csv", to_csv(result))
-        _write(folder / "queries" / f"{query.name}.json", to_json(result))
+        _write(folder / "queries" / f"{query.name}.csv", functools.partial(write_csv, result))
+        _write(folder / "queries" / f"{query.name}.json", functools.partial(write_json, result))
 
 
 def _write(path: Path, content) -> None:

@@ -88,6 +88,8 @@ __all__ = [
     "term_text",
     "to_csv",
     "to_json",
+    "write_csv",
+    "write_json",
     "to_tsv",
     "unfinished_queries",
 ]
@@ -400,14 +402,29 @@ def to_csv(result: QueryResult) -> str:
 
     An ASK result is written as one column ``boolean`` holding ``true`` or ``false``.
     """
+    return "".join(_csv_chunks(result))
+
+
+def write_csv(result: QueryResult, output) -> None:
+    """:func:`to_csv`'s text, UTF-8, to the binary file ``output`` a few thousand rows at a time."""
+    for chunk in _csv_chunks(result):
+        output.write(chunk.encode("utf-8"))
+
+
+def _csv_chunks(result: QueryResult) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if result.boolean is not None:
         writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
-        return out.getvalue()
+        yield out.getvalue()
+        return
     writer.writerow(result.columns)
-    writer.writerows(result.as_strings())
-    return out.getvalue()
+    rows = result.rows
+    for start in range(0, max(len(rows), 1), _ROWS_PER_CHUNK):
+        writer.writerows(tuple(map(term_text, row)) for row in rows[start:start + _ROWS_PER_CHUNK])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
 
 
 def to_tsv(result: QueryResult) -> str:
@@ -430,15 +447,29 @@ def to_json(result: QueryResult) -> str:
     ``datatype`` for literals (none for plain ``xsd:string`` literals).
     Unbound variables are left out of their row. ASK gives ``boolean``.
     """
+    return "".join(_json_chunks(result))
+
+
+def write_json(result: QueryResult, output) -> None:
+    """:func:`to_json`'s text, UTF-8, to the binary file ``output`` a few thousand rows at a time:
+    the answer's text is never whole in memory (for the largest answer at 1M triples, 100 MB)."""
+    for chunk in _json_chunks(result):
+        output.write(chunk.encode("utf-8"))
+
+
+_ROWS_PER_CHUNK = 5000  # rows per chunk of write_json and write_csv
+
+
+def _json_chunks(result: QueryResult) -> Iterator[str]:
     if result.boolean is not None:
-        return json.dumps({"head": {}, "boolean": result.boolean}, ensure_ascii=False, indent=2) + "\n"
+        yield json.dumps({"head": {}, "boolean": result.boolean}, ensure_ascii=False, indent=2) + "\n"
+        return
     # Written by hand, byte for byte what json.dumps(..., indent=2) writes: with an indent, json
     # uses its pure-Python encoder, which took 8 s for the answers of a 1M-triple build; the
     # strings still go through json's C escaper. tests/test_queries.py proves the two equal.
     string = _json_string
     columns = [(string(c), c) for c in result.columns]
-    parts = ['{\n  "head": {\n    "vars": ', _json_list([s for s, _c in columns], 4), '\n  },\n  "results": {\n    "bindings": ']
-    bindings = []
+    yield '{\n  "head": {\n    "vars": ' + _json_list([s for s, _c in columns], 4) + '\n  },\n  "results": {\n    "bindings": '
     seen: dict = {}  # a term's JSON, written once: answers repeat IRIs and labels (a third of the time)
 
     def binding(term: Node) -> str:
@@ -450,13 +481,20 @@ def to_json(result: QueryResult) -> str:
             text = seen[key] = _json_binding(term)
             return text
 
-    for row in result.rows:
-        cells = [f'        {key}: {binding(term)}' for (key, _c), term in zip(columns, row, strict=True)
-                 if term is not None]
-        bindings.append("{\n" + ",\n".join(cells) + "\n      }" if cells else "{}")
-    parts.append(_json_list(bindings, 4))
-    parts.append("\n  }\n}\n")
-    return "".join(parts)
+    rows = result.rows
+    if not rows:
+        yield "[]"
+    inner = "\n" + " " * 6  # _json_list's layout at depth 4, one chunk of rows at a time
+    for start in range(0, len(rows), _ROWS_PER_CHUNK):
+        bindings = []
+        for row in rows[start:start + _ROWS_PER_CHUNK]:
+            cells = [f'        {key}: {binding(term)}' for (key, _c), term in zip(columns, row, strict=True)
+                     if term is not None]
+            bindings.append("{\n" + ",\n".join(cells) + "\n      }" if cells else "{}")
+        yield ("[" if start == 0 else ",") + inner + ("," + inner).join(bindings)
+    if rows:
+        yield "\n" + " " * 4 + "]"
+    yield "\n  }\n}\n"
 
 
 _json_string = json.encoder.encode_basestring  # ensure_ascii=False: the C escaper when there is one
