@@ -83,7 +83,7 @@ from diplograph.store import (
 )
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
-from diplograph.threads import Beside
+from diplograph.threads import Beside, return_freed_memory
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
 from diplograph.ontology_docs import ontology_html
@@ -204,12 +204,22 @@ def build(
     timer = _Timer(seconds, progress)
     started = time.perf_counter()
     # The fast engines evaluate inside Oxigraph, which lets go of Python's lock: on a second core,
-    # the triple count runs beside validation, and the reasoner (on its own working store) beside
+    # their copy of the data is made beside the merge's last steps, the triple count and the files
+    # of the asserted graphs beside validation, and the reasoner (on its own working store) beside
     # the checks and the queries that do not read its conclusions (13 s less at 1M triples).
     beside = engine == "fast"
 
+    copying: list[tuple[list[URIRef], Beside]] = []  # the engines' copy of the data, made beside the merge's end
+
+    def copy_beside(names: list[URIRef], copy: Callable[[], object]) -> None:
+        copying.append((names, Beside(copy, name=_THREAD)))
+
     with timer("load"):
-        assembled = assemble(project, store=store)
+        try:
+            assembled = assemble(project, store=store, on_data_final=copy_beside if beside else None)
+        finally:
+            for _names, pending in copying:
+                pending.wait()  # only once it is there does load end (or fail)
         counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if beside else None
         triples_asserted = None if beside else distinct_triples(assembled)
     staged = _Staged(out)
@@ -220,7 +230,11 @@ def build(
         with timer("validate"):
             # The fast engines read one copy of the data graphs: validation leaves it as it was, and the
             # reasoner adds to it (one copy fewer: 3 s and the data's size in memory at 1M triples).
-            working = working_store(assembled.dataset, assembled.data_graphs) if beside else None
+            working = None
+            if copying and copying[0][0] == assembled.data_graphs:
+                working = copying.pop()[1].result()
+            elif beside:
+                working = working_store(assembled.dataset, assembled.data_graphs)
             report = validate_dataset(project, assembled, checks=False, engine=engine, working=working)  # checks: next stage
             if not report.conforms:
                 raise NonConformingError(report)
@@ -249,11 +263,13 @@ def build(
                 raise
             if reasoning is not None:
                 try:
-                    staged.write_answers(report, answers)  # while the reasoner works
+                    if staged.write_answers(report, answers):  # while the reasoner works
+                        answers = [(q, None) for q, _result in answers]  # written: their rows are not needed again
                 except OutputPathError:
                     reasoning.result()  # the reasoner's error first, as when the files came after it
                     raise
                 inference = reasoning.result()
+                return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
             staged.wait()  # it reads the dataset graph/inferred is about to be added to
             add_inferred(assembled, engine, result=inference)
             answers += [(q, run_query(assembled, q, allow_service=allow_service))
@@ -494,17 +510,18 @@ class _Staged:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def write_answers(self, report: ValidationReport, answers) -> None:
+    def write_answers(self, report: ValidationReport, answers) -> bool:
         """Write the validation report and ``answers`` now, while the reasoner works (with the fast
         engines the plain queries end first, and at 1M triples the files take 3 s); the rest at
-        :meth:`finish`. Nothing is written into a folder that could not be made."""
+        :meth:`finish`. False (nothing written) when the folder could not be made."""
         if self.folder is None:
-            return
+            return False
         with self._named_outside():
             if self.asserted is not None:
                 self.asserted.result()  # its error first: it wrote the build's first files
             _write_answers(self.folder, report, answers)
         self.answered.update(query.name for query, _result in answers)
+        return True
 
     def finish(self, assembled: ProjectDataset, report: ValidationReport, answers,
                store: StoreSpec | str) -> tuple[tuple[Path, ...], list[Path]]:

@@ -34,8 +34,9 @@ Stores (:mod:`diplograph.store`):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ from diplograph.reasoning import InferenceResult, reason_over, store_inferred
 from diplograph.store import (
     DEFAULT_STORE,
     StoreSpec,
+    WorkingStore,
     add_graph,
     graph_names,
     is_oxigraph,
@@ -96,13 +98,12 @@ class ProjectDataset:
 
     def graphs_of_kind(self, kind: str) -> list[URIRef]:
         """Names of the graphs of one kind (``"source"``, ``"reference"``, …) read from files, sorted."""
-        base = str(GRAPH[kind])
-        return sorted(n for n in self.graph_files if str(n) == base or str(n).startswith(base + "/"))
+        return _of_kind(self.graph_files, kind)
 
     @property
     def data_graphs(self) -> list[URIRef]:
         """The graphs holding data about the world: sources first, then reference graphs."""
-        return self.graphs_of_kind("source") + self.graphs_of_kind("reference")
+        return _data_graphs(self.graph_files)
 
     @property
     def asserted_graphs(self) -> list[URIRef]:
@@ -125,6 +126,20 @@ class ProjectDataset:
         return self.asserted_graphs + ([graph_iri("inferred")] if self.with_inferred else [])
 
 
+def _of_kind(names, kind: str) -> list[URIRef]:
+    base = str(GRAPH[kind])
+    return sorted(n for n in names if str(n) == base or str(n).startswith(base + "/"))
+
+
+def _data_graphs(names) -> list[URIRef]:
+    return _of_kind(names, "source") + _of_kind(names, "reference")
+
+
+#: What :func:`assemble`'s ``on_data_final`` is given: the data graphs' names (as
+#: :attr:`ProjectDataset.data_graphs` orders them) and a function copying them into a new working store.
+DataCopy = Callable[[list[URIRef], Callable[[], WorkingStore]], None]
+
+
 def assemble(
     project: Project,
     files: Sequence[Path | str] | None = None,
@@ -133,6 +148,7 @@ def assemble(
     infer: bool = False,
     engine: str = "reference",
     loaded_at: str | None = None,
+    on_data_final: DataCopy | None = None,
 ) -> ProjectDataset:
     """Assemble ``project``'s dataset on ``store`` (see the module docstring).
 
@@ -142,15 +158,21 @@ def assemble(
     Every file is read before anything is raised, so all broken files are reported together
     (:class:`~diplograph.errors.InputErrors`); zero source files is an
     :class:`~diplograph.errors.EmptyInputError`.
+
+    ``on_data_final``, when the merge runs inside Oxigraph (the ``memory`` and ``oxigraph`` stores,
+    when the store is assembled anew), is called as soon as the data graphs hold what they will
+    hold, while the rest of the merge (conflicts, ``graph/meta``) is still to come: ``build``
+    copies the data for its engines in a thread then (:data:`DataCopy`).
     """
     spec = store_spec(store)
     inputs = _Inputs.of(project, files)
     if spec.kind == "sparql":
         assembled = _assemble_remote(inputs, spec, loaded_at)
     elif spec.kind == "oxigraph":
-        assembled = _assemble_on_disk(inputs, spec, loaded_at)
+        assembled = _assemble_on_disk(inputs, spec, loaded_at, on_data_final)
     else:
-        assembled = _assemble_in(None if spec.kind == "memory" else new_dataset(spec), inputs, spec, loaded_at)
+        assembled = _assemble_in(None if spec.kind == "memory" else new_dataset(spec), inputs, spec, loaded_at,
+                                 on_data_final=on_data_final)
     if infer:
         add_inferred(assembled, engine)
     if spec.kind == "oxigraph" and set(graph_names(assembled.dataset)) - set(assembled.view):
@@ -231,7 +253,8 @@ def _read_graphs(paths: Sequence[Path]) -> tuple[Graph, list[InputError]]:
 
 
 def _assemble_in(
-    dataset: Dataset | None, inputs: _Inputs, spec: StoreSpec, loaded_at: str | None, before_writing=None
+    dataset: Dataset | None, inputs: _Inputs, spec: StoreSpec, loaded_at: str | None, before_writing=None,
+    on_data_final: DataCopy | None = None,
 ) -> ProjectDataset:
     """Merge the sources and reference graphs into ``dataset`` and add the ontology and shapes.
 
@@ -256,7 +279,12 @@ def _assemble_in(
     if before_writing is not None:
         before_writing()
     if in_oxigraph:
-        merged = merge_staged_result(read, loaded_at=loaded_at, target=dataset)
+        hook = None
+        if on_data_final is not None:
+            def hook(staging, names) -> None:
+                ordered = _data_graphs(names)
+                on_data_final(ordered, functools.partial(staging.working_copy, ordered))
+        merged = merge_staged_result(read, loaded_at=loaded_at, target=dataset, on_data_final=hook)
         dataset = merged.dataset
     else:
         merged = merge_read(read, dataset, loaded_at=loaded_at)
@@ -268,7 +296,8 @@ def _assemble_in(
     return ProjectDataset(dataset, spec, graph_files, merged.report)
 
 
-def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) -> ProjectDataset:
+def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None,
+                      on_data_final: DataCopy | None = None) -> ProjectDataset:
     dataset = new_dataset(spec)
     manifest_path = Path(spec.db) / MANIFEST_FILE
     manifest = _read_manifest(manifest_path)
@@ -283,7 +312,7 @@ def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) -
         for name in [*manifest.get("graphs", {}), str(graph_iri("inferred"))]:
             remove_graph(dataset, URIRef(name))
 
-    assembled = _assemble_in(dataset, inputs, spec, loaded_at, before_writing=drop_old_graphs)
+    assembled = _assemble_in(dataset, inputs, spec, loaded_at, before_writing=drop_old_graphs, on_data_final=on_data_final)
     record = {str(g): str(f) for g, f in assembled.graph_files.items()}
     record[str(META_GRAPH)] = ""
     _write_manifest(manifest_path, {"version": _MANIFEST_VERSION, "inputs": fingerprint, "graphs": record,

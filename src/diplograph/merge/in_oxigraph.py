@@ -18,7 +18,7 @@ rdflib store and for adding to or removing from a merge (:func:`diplograph.merge
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,12 +125,16 @@ def _skolemise(scratch: Staging, base: str, graph: URIRef | None = None) -> None
 
 
 def merge_staged(
-    staged: StagedSources, *, loaded_at: str | None = None, target: Dataset | None = None
+    staged: StagedSources, *, loaded_at: str | None = None, target: Dataset | None = None,
+    on_data_final: Callable[[Staging, list[URIRef]], None] | None = None,
 ) -> tuple[Dataset, MergeReport, list[URIRef]]:
     """Reconcile the staged graphs and hand them over: ``(dataset, report, graph names)``.
 
     The dataset is a new memory dataset over the staging store, or ``target`` (an Oxigraph
     dataset) when given, into which the graphs are copied. The names end with ``graph/meta``.
+    ``on_data_final`` is called with the staging store and the merged graphs' names as soon as
+    those graphs hold what they will hold (before conflicts are looked for and ``graph/meta`` is
+    made, which only read them): ``build`` starts copying them for its engines then.
     """
     staging, graphs = staged.staging, staged.graphs
     names = sorted(graphs, key=str)
@@ -148,6 +152,8 @@ def merge_staged(
         staging.replace(g, sorted(dropped, key=str), [])
         for node, prop, value in dropped:
             facts[g][node][prop].discard(value)
+    if on_data_final is not None:
+        on_data_final(staging, names)
     sizes = staging.sizes()
     meta = _meta_triples(inputs, facts, loaded_at, refinements)
     staging.add_triples(META_GRAPH, meta)

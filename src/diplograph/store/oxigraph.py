@@ -20,8 +20,10 @@ one term, so results are given in rdflib's plain form.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -418,6 +420,17 @@ def _graph_name(name: Node):
     return ox.NamedNode(str(name))
 
 
+def _holds(path: str, needle: bytes) -> bool:
+    """Whether the file at ``path`` holds ``needle`` (read a few megabytes at a time)."""
+    with open(path, "rb") as handle:
+        tail = b""
+        while chunk := handle.read(1 << 23):
+            if needle in tail + chunk[: len(needle) - 1] or needle in chunk:
+                return True
+            tail = chunk[-(len(needle) - 1):]
+    return False
+
+
 def canonical_literals(literals: Iterable[Literal]) -> dict[Literal, Literal]:
     """Map each literal to the form Oxigraph stores it in (``"01"^^xsd:integer`` -> ``"1"``)."""
     literals = list(dict.fromkeys(literals))
@@ -460,15 +473,26 @@ class WorkingStore:
         source = oxigraph_of(dataset)
         if source is None:
             return None
+        return cls.of_store(source, names)
+
+    @classmethod
+    def of_store(cls, source: ox.Store, names: Sequence[URIRef]) -> WorkingStore:
+        """The union of the named graphs ``names`` of an Oxigraph store, copied in that order.
+
+        Each graph goes through an N-Triples file in a temporary folder, not a bytes object: the
+        text of a large graph (200 MB at 1M triples) would otherwise be in memory beside both stores.
+        """
         store = cls()
-        for name in names:
-            text = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
-            if not text:
-                continue
-            if b"_:" in text:  # blank nodes (or the two characters in a literal): keep their labels
-                store._store.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
-            else:  # Oxigraph's loader relabels blank nodes, and is twice as fast as making quads in Python
-                store._store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        with tempfile.TemporaryDirectory(prefix="diplograph-copy-") as folder:
+            path = os.path.join(folder, "graph.nt")
+            for name in names:
+                source.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+                if not os.path.getsize(path):
+                    continue
+                if _holds(path, b"_:"):  # blank nodes (or the two characters in a literal): keep their labels
+                    store._store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+                else:  # Oxigraph's loader relabels blank nodes, and is twice as fast as making quads in Python
+                    store._store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         return store
 
     @classmethod
@@ -673,6 +697,10 @@ class Staging:
     def sizes(self) -> dict[URIRef, int]:
         rows = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return {URIRef(row["g"].value): int(row["n"].value) for row in rows}
+
+    def working_copy(self, graphs: Sequence[URIRef]) -> WorkingStore:
+        """A new :class:`WorkingStore` holding the union of the named graphs ``graphs``."""
+        return WorkingStore.of_store(self._store, graphs)
 
     def as_dataset(self) -> Dataset:
         """A new memory dataset whose store is this one (the staging store is not used afterwards)."""
