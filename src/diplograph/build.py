@@ -83,7 +83,8 @@ from diplograph.store import (
 )
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
-from diplograph.threads import Beside, return_freed_memory
+from diplograph.memory import collection_paused, return_freed_memory, set_aside
+from diplograph.threads import Beside
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
 from diplograph.ontology_docs import ontology_html
@@ -216,96 +217,98 @@ def build(
 
     with timer("load"):
         try:
-            assembled = assemble(project, store=store, on_data_final=copy_beside if beside else None)
+            with collection_paused():  # the merge's objects all live on: walking them again and again took 3 s at 1M
+                assembled = assemble(project, store=store, on_data_final=copy_beside if beside else None)
         finally:
             for _names, pending in copying:
                 pending.wait()  # only once it is there does load end (or fail)
         counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if beside else None
         triples_asserted = None if beside else distinct_triples(assembled)
-    staged = _Staged(out)
-    reasoning = None
-    try:
-        if beside:
-            staged.write_asserted_beside(assembled)  # the files of the asserted graphs, while the engines work
-        with timer("validate"):
-            # The fast engines read one copy of the data graphs: validation leaves it as it was, and the
-            # reasoner adds to it (one copy fewer: 3 s and the data's size in memory at 1M triples).
-            working = None
-            if copying and copying[0][0] == assembled.data_graphs:
-                working = copying.pop()[1].result()
-            elif beside:
-                working = working_store(assembled.dataset, assembled.data_graphs)
-            report = validate_dataset(project, assembled, checks=False, engine=engine, working=working)  # checks: next stage
-            if not report.conforms:
-                raise NonConformingError(report)
-        if beside:
-            # partial, not a lambda: the thread must hold the store itself, not the name deleted next
-            reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working))
-            del working
-        with timer("checks"):
-            named = _named_queries(project)
-            checks = [q for q in named if q.is_check]
-            failures, check_warnings = _run_checks(assembled, checks, allow_service)
-            if failures:
-                raise ChecksFailedError(failures)
-        if reasoning is None:
-            with timer("infer"):
-                inference = reason(assembled, engine, working=None)
-        with timer("queries"):
-            # Each query on the dataset its golden answer is defined on: the asserted graphs, and for
-            # the queries tagged "inference" (which have no answer without it) the inferred graph too.
-            try:
-                answers = [(q, run_query(assembled, q, allow_service=allow_service))
-                           for q in named if not q.is_check and not q.needs_inference]
-            except DiplographError:
-                if reasoning is not None:
-                    reasoning.result()  # the reasoner's error first, as when it ran before the queries
-                raise
-            if reasoning is not None:
+    with set_aside():  # what the load made stays: later cycle collections need not walk it
+        staged = _Staged(out)
+        reasoning = None
+        try:
+            if beside:
+                staged.write_asserted_beside(assembled)  # the files of the asserted graphs, while the engines work
+            with timer("validate"):
+                # The fast engines read one copy of the data graphs: validation leaves it as it was, and the
+                # reasoner adds to it (one copy fewer: 3 s and the data's size in memory at 1M triples).
+                working = None
+                if copying and copying[0][0] == assembled.data_graphs:
+                    working = copying.pop()[1].result()
+                elif beside:
+                    working = working_store(assembled.dataset, assembled.data_graphs)
+                report = validate_dataset(project, assembled, checks=False, engine=engine, working=working)  # checks: next stage
+                if not report.conforms:
+                    raise NonConformingError(report)
+            if beside:
+                # partial, not a lambda: the thread must hold the store itself, not the name deleted next
+                reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working))
+                del working
+            with timer("checks"):
+                named = _named_queries(project)
+                checks = [q for q in named if q.is_check]
+                failures, check_warnings = _run_checks(assembled, checks, allow_service)
+                if failures:
+                    raise ChecksFailedError(failures)
+            if reasoning is None:
+                with timer("infer"):
+                    inference = reason(assembled, engine, working=None)
+            with timer("queries"):
+                # Each query on the dataset its golden answer is defined on: the asserted graphs, and for
+                # the queries tagged "inference" (which have no answer without it) the inferred graph too.
                 try:
-                    if staged.write_answers(report, answers):  # while the reasoner works
-                        answers = [(q, None) for q, _result in answers]  # written: their rows are not needed again
-                except OutputPathError:
-                    reasoning.result()  # the reasoner's error first, as when the files came after it
+                    answers = [(q, run_query(assembled, q, allow_service=allow_service))
+                               for q in named if not q.is_check and not q.needs_inference]
+                except DiplographError:
+                    if reasoning is not None:
+                        reasoning.result()  # the reasoner's error first, as when it ran before the queries
                     raise
-                inference = reasoning.result()
-                return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
-            staged.wait()  # it reads the dataset graph/inferred is about to be added to
-            add_inferred(assembled, engine, result=inference)
-            answers += [(q, run_query(assembled, q, allow_service=allow_service))
-                        for q in named if not q.is_check and q.needs_inference]
-            answers.sort(key=lambda pair: pair[0].name)
-        if counting is not None:
-            triples_asserted = counting.result()
-    except BaseException:
-        staged.discard()
-        raise
-    finally:
-        for pending in (counting, reasoning):
-            if pending is not None:
-                pending.wait()  # never leave an engine running on a dataset the caller gets back
-    with timer("write"):
-        files, kept = staged.finish(assembled, report, answers, store)
+                if reasoning is not None:
+                    try:
+                        if staged.write_answers(report, answers):  # while the reasoner works
+                            answers = [(q, None) for q, _result in answers]  # written: their rows are not needed again
+                    except OutputPathError:
+                        reasoning.result()  # the reasoner's error first, as when the files came after it
+                        raise
+                    inference = reasoning.result()
+                    return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
+                staged.wait()  # it reads the dataset graph/inferred is about to be added to
+                add_inferred(assembled, engine, result=inference)
+                answers += [(q, run_query(assembled, q, allow_service=allow_service))
+                            for q in named if not q.is_check and q.needs_inference]
+                answers.sort(key=lambda pair: pair[0].name)
+            if counting is not None:
+                triples_asserted = counting.result()
+        except BaseException:
+            staged.discard()
+            raise
+        finally:
+            for pending in (counting, reasoning):
+                if pending is not None:
+                    pending.wait()  # never leave an engine running on a dataset the caller gets back
+        with timer("write"):
+            files, kept = staged.finish(assembled, report, answers, store)
 
-    sizes = graph_sizes(assembled.dataset)
-    return BuildReport(
-        out_dir=out,
-        graphs=len([n for n in assembled.view if sizes.get(n)]),
-        triples_asserted=triples_asserted,
-        triples_inferred=sizes.get(graph_iri("inferred"), 0),
-        shapes_checked=report.shapes_checked,
-        violations=report.violations,
-        warnings=report.warnings,
-        checks_run=len(checks),
-        check_warnings=check_warnings,
-        queries_run=len(answers),
-        files=files,
-        kept=tuple(kept),
-        seconds={stage: seconds[stage] for stage in STAGES if stage in seconds},
-        wall_seconds=time.perf_counter() - started,
-        inference=inference,
-        merge=assembled.merge,
-    )
+        sizes = graph_sizes(assembled.dataset)
+        return BuildReport(
+            out_dir=out,
+            graphs=len([n for n in assembled.view if sizes.get(n)]),
+            triples_asserted=triples_asserted,
+            triples_inferred=sizes.get(graph_iri("inferred"), 0),
+            shapes_checked=report.shapes_checked,
+            violations=report.violations,
+            warnings=report.warnings,
+            checks_run=len(checks),
+            check_warnings=check_warnings,
+            queries_run=len(answers),
+            files=files,
+            kept=tuple(kept),
+            seconds={stage: seconds[stage] for stage in STAGES if stage in seconds},
+            wall_seconds=time.perf_counter() - started,
+            inference=inference,
+            merge=assembled.merge,
+        )
 
 
 # --- stages ------------------------------------------------------------------

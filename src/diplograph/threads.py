@@ -7,13 +7,11 @@ interrupted command exits at once instead of waiting for an engine that cannot b
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["Beside", "return_freed_memory"]
+__all__ = ["Beside"]
 
 
 class Beside:
@@ -64,16 +62,3 @@ def _without_frames(exc: BaseException) -> BaseException:
         current = current.__cause__ or current.__context__
     return exc
 
-
-def return_freed_memory() -> None:
-    """Hand the memory freed so far back to the operating system, where the C library can (glibc).
-
-    glibc gives each thread its own heap (arena): what a worker thread allocated and has freed (the
-    engines' copy of the data, 350 MB at 1M triples) stays in its arena, out of the main thread's
-    reach, and the process grows past it. ``malloc_trim`` returns the free pages of every arena.
-    """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # another C library (musl, macOS): nothing to trim this way
-        pass
