@@ -39,11 +39,15 @@ database inside ``out/`` that a running ``diplograph serve`` holds (:attr:`Build
 that this build's store is, is never moved or deleted: the rest of ``out/`` is replaced around it.
 
 With the fast engines (``engine="fast"``), which evaluate inside Oxigraph without holding
-Python's lock, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the
-working store validation read, which nothing else touches), and the triple count beside
-``validate``: on two cores the build takes the longer of the two, not their sum. Errors are the
-same and come in the same order: a check that fails still fails the build before anything the
-reasoner says, and the build waits for the thread before it returns or raises.
+Python's lock, the work is spread over two cores: the engines' copy of the data is made in a
+thread as the merge ends (while it looks for conflicts), the triple count and the files that only
+read the asserted graphs (network page, ontology page, merge report, the dumps of every graph but
+``graph/inferred``) are written beside ``validate``, ``infer`` runs in a thread of its own beside
+``checks`` and ``queries`` (on the working store validation read, which nothing else touches), and
+the plain queries' files are written while the reasoner works. Errors are the same and come in the
+same order: a check that fails still fails the build before anything the reasoner says, and the
+build waits for every thread before it returns or raises. Python's cycle collector is paused
+while the merge makes its objects (:mod:`diplograph.memory`).
 
 The library prints nothing: ``progress`` (optional) is called with each stage
 name as the stage starts, so a caller can show progress (with the fast engines ``infer``
