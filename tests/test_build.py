@@ -240,3 +240,23 @@ def test_the_threads_of_a_fast_build_hold_their_own_inputs(tmp_path, monkeypatch
     monkeypatch.setattr(build_module.Beside, "__init__", late)
     report = build(Project(root), root / "out", engine="fast")
     assert report.triples_inferred > 1000 and report.triples_asserted > 1000
+
+
+@pytest.mark.parametrize("store,thread", [("memory", "diplograph-build"), ("rdflib", "MainThread")])
+def test_the_asserted_graphs_files_are_written_beside_the_engines_only_on_oxigraph(tmp_path, monkeypatch, store, thread):
+    # On the rdflib store the page is drawn with rdflib's SPARQL, whose parser is not safe in two
+    # threads at once (a build there failed with "<lambda>() missing 1 required positional argument").
+    import threading
+
+    root = copy_project(tmp_path / "project")
+    seen = []
+    original = build_module._write_asserted
+
+    def recorded(*args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_write_asserted", recorded)
+    build(Project(root), root / "out", store=store, engine="fast")
+    assert seen == [thread]
+    assert (root / "out" / "network.html").is_file() and not list((root / "out").glob("*.asserted"))

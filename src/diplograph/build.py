@@ -226,14 +226,19 @@ def build(
         finally:
             for _names, pending in copying:
                 pending.wait()  # only once it is there does load end (or fail)
-        counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if beside else None
-        triples_asserted = None if beside else distinct_triples(assembled)
+        # beside validation only on Oxigraph: elsewhere rdflib's SPARQL parser would run in two threads
+        count_beside = beside and is_oxigraph(assembled.dataset)
+        counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if count_beside else None
+        triples_asserted = None if count_beside else distinct_triples(assembled)
     with set_aside():  # what the load made stays: later cycle collections need not walk it
         staged = _Staged(out)
         reasoning = None
         try:
-            if beside:
-                staged.write_asserted_beside(assembled)  # the files of the asserted graphs, while the engines work
+            if beside and is_oxigraph(assembled.dataset):
+                # The files of the asserted graphs, while the engines work. Not on other stores: there
+                # reading is Python (rdflib's SPARQL, not safe in two threads) or a server's answers,
+                # and build draws them from the memory copy it makes before the inferred graph.
+                staged.write_asserted_beside(assembled)
             with timer("validate"):
                 # The fast engines read one copy of the data graphs: validation leaves it as it was, and the
                 # reasoner adds to it (one copy fewer: 3 s and the data's size in memory at 1M triples).

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,10 +103,16 @@ def refuse(found: SparqlText, *, service: bool = True, load: bool = True) -> Non
         raise RefusedSparqlError("LOAD", found.loads[0])
 
 
+#: rdflib's grammar (pyparsing) is not safe to run in two threads at once (build's threads each
+#: run queries): its parse raised "<lambda>() missing 1 required positional argument" then.
+_PARSING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1024)
 def _inspect(text: str, kind: str) -> SparqlText:
     try:
-        tree = parseQuery(text) if kind == "query" else parseUpdate(text)
+        with _PARSING:
+            tree = parseQuery(text) if kind == "query" else parseUpdate(text)
     except Exception as exc:  # pyparsing's ParseException, rdflib's errors on bad escapes or IRIs
         line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
         detail = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
