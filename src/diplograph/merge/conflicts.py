@@ -50,12 +50,22 @@ def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef
     def src(g: URIRef) -> str:
         return f"{shorten(g)} ({files[g]})"
 
-    merged: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))  # node -> prop -> value -> graphs
+    merged: dict = {}  # node -> prop -> value -> graphs (plain dicts: 190,000 facts at 1M triples)
     for name, facts in facts_by_graph.items():
         for node, props in facts.items():
+            by_prop = merged.get(node)
+            if by_prop is None:
+                by_prop = merged[node] = {}
             for p, values in props.items():
+                by_value = by_prop.get(p)
+                if by_value is None:
+                    by_value = by_prop[p] = {}
                 for v in values:
-                    merged[node][p][v].add(name)
+                    graphs = by_value.get(v)
+                    if graphs is None:
+                        by_value[v] = {name}
+                    else:
+                        graphs.add(name)
     conflicts: list[Conflict] = []
 
     def add(kind: str, subject: str, prop: URIRef, by_value: dict, nodes: Iterable[Node] = ()) -> None:
@@ -67,8 +77,11 @@ def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef
     est_nodes: dict = defaultdict(set)
     indicators: dict = defaultdict(lambda: defaultdict(set))
     ind_nodes: dict = defaultdict(set)
+    type_, date, relationship, value, indicator_type = RDF.type, DG.date, DG.relationship, DG.value, DG.indicatorType
+    establishment, indicator = DG.RelationsEstablishment, DG.Indicator
+    periods = (DG.periodStart, DG.periodEnd, DG.asOf)
     for node, props in merged.items():
-        types = props.get(RDF.type, {})
+        types = props.get(type_, {})
         for prop in _IDENTIFIERS:
             if len(props.get(prop, ())) > 1:
                 add("identifier", shorten(node), prop, props[prop], [node])
@@ -79,21 +92,24 @@ def find_conflicts(facts_by_graph: Mapping[URIRef, Facts], files: Mapping[URIRef
             if len(values) > 1:
                 add("functional-property", shorten(node), prop, values, [node])
         for prop in _DATES:
-            if len(props.get(prop, ())) > 1 and not (prop == DG.date and DG.RelationsEstablishment in types):
+            if len(props.get(prop, ())) > 1 and not (prop == date and establishment in types):
                 add("date", shorten(node), prop, props[prop], [node])
-        if DG.RelationsEstablishment in types:
-            for rel in props.get(DG.relationship, {}):
-                for d, gs in props.get(DG.date, {}).items():
+        if establishment in types:
+            for rel in props.get(relationship, {}):
+                for d, gs in props.get(date, {}).items():
                     establishments[rel][d] |= gs
                 est_nodes[rel].add(node)
-        if DG.Indicator in types and len(props.get(DG.value, ())) >= 1:
-            period = tuple(frozenset(props.get(p, ())) for p in (DG.periodStart, DG.periodEnd, DG.asOf))
+        if indicator in types and len(props.get(value, ())) >= 1:
+            period = tuple(frozenset(props.get(p, ())) for p in periods)
             if not any(period):
                 continue
-            for rel in props.get(DG.relationship, {}):
-                for itype in props.get(DG.indicatorType, {}):
-                    key = (rel, itype, period, tuple(frozenset(props.get(q, ())) for q in _INDICATOR_QUALIFIERS))
-                    for v, gs in props[DG.value].items():
+            qualifiers = None
+            for rel in props.get(relationship, {}):
+                for itype in props.get(indicator_type, {}):
+                    if qualifiers is None:
+                        qualifiers = tuple(frozenset(props.get(q, ())) for q in _INDICATOR_QUALIFIERS)
+                    key = (rel, itype, period, qualifiers)
+                    for v, gs in props[value].items():
                         indicators[key][v] |= gs
                     ind_nodes[key].add(node)
     for rel, by_date in establishments.items():
