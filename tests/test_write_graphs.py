@@ -65,4 +65,3 @@ def test_only_the_graphs_asked_for_are_written_and_strings_stay_plain(store, pro
     assert "@prefix dg: <https://w3id.org/diplograph/ns#>" in text
     assert "^^xsd:string" not in text and f"^^<{XSD.string}>" not in text
     assert any(isinstance(o, Literal) and o.datatype is None for o in written.graph(states).objects())
-

@@ -61,4 +61,3 @@ def _without_frames(exc: BaseException) -> BaseException:
         current.__traceback__ = None
         current = current.__cause__ or current.__context__
     return exc
-
