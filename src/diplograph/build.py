@@ -40,9 +40,9 @@ that this build's store is, is never moved or deleted: the rest of ``out/`` is r
 
 With the fast engines (``engine="fast"``), which evaluate inside Oxigraph without holding
 Python's lock, the work is spread over two cores: the engines' copy of the data is made in a
-thread as the merge ends (while it looks for conflicts), the triple count and the files that only
-read the asserted graphs (network page, ontology page, merge report, the dumps of every graph but
-``graph/inferred``) are written beside ``validate``, ``infer`` runs in a thread of its own beside
+thread while the merge reconciles the files (its changes replayed on the copy), the triple count
+and the files that only read the asserted graphs (network page, ontology page, merge report, the
+dumps of every graph but ``graph/inferred``) are written beside ``validate``, ``infer`` runs in a thread of its own beside
 ``checks`` and ``queries`` (on the working store validation read, which nothing else touches), and
 the plain queries' files are written while the reasoner works. Errors are the same and come in the
 same order: a check that fails still fails the build before anything the reasoner says, and the
@@ -209,12 +209,12 @@ def build(
     timer = _Timer(seconds, progress)
     started = time.perf_counter()
     # The fast engines evaluate inside Oxigraph, which lets go of Python's lock: on a second core,
-    # their copy of the data is made beside the merge's last steps, the triple count and the files
+    # their copy of the data is made beside the merge, the triple count and the files
     # of the asserted graphs beside validation, and the reasoner (on its own working store) beside
     # the checks and the queries that do not read its conclusions (13 s less at 1M triples).
     beside = engine == "fast"
 
-    copying: list[tuple[list[URIRef], Beside]] = []  # the engines' copy of the data, made beside the merge's end
+    copying: list[tuple[list[URIRef], Beside]] = []  # the engines' copy of the data, made beside the merge
 
     def copy_beside(names: list[URIRef], copy: Callable[[], object]) -> None:
         copying.append((names, Beside(copy, name=_THREAD)))
@@ -222,7 +222,7 @@ def build(
     with timer("load"):
         try:
             with collection_paused():  # the merge's objects all live on: walking them again and again took 3 s at 1M
-                assembled = assemble(project, store=store, on_data_final=copy_beside if beside else None)
+                assembled = assemble(project, store=store, on_data_staged=copy_beside if beside else None)
         finally:
             for _names, pending in copying:
                 pending.wait()  # only once it is there does load end (or fail)
@@ -245,7 +245,7 @@ def build(
                 working = None
                 if copying and copying[0][0] == assembled.data_graphs:
                     working = copying.pop()[1].result()
-                elif beside:
+                if working is None and beside:
                     working = working_store(assembled.dataset, assembled.data_graphs)
                 report = validate_dataset(project, assembled, checks=False, engine=engine, working=working)  # checks: next stage
                 if not report.conforms:

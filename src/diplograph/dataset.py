@@ -34,7 +34,6 @@ Stores (:mod:`diplograph.store`):
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from diplograph.project import Project
 from diplograph.reasoning import InferenceResult, reason_over, store_inferred
 from diplograph.store import (
     DEFAULT_STORE,
+    StagedCopy,
     StoreSpec,
     WorkingStore,
     add_graph,
@@ -135,9 +135,11 @@ def _data_graphs(names) -> list[URIRef]:
     return _of_kind(names, "source") + _of_kind(names, "reference")
 
 
-#: What :func:`assemble`'s ``on_data_final`` is given: the data graphs' names (as
-#: :attr:`ProjectDataset.data_graphs` orders them) and a function copying them into a new working store.
-DataCopy = Callable[[list[URIRef], Callable[[], WorkingStore]], None]
+#: What :func:`assemble`'s ``on_data_staged`` is given: the data graphs' names (as
+#: :attr:`ProjectDataset.data_graphs` orders them) and a function that copies them into a new
+#: working store, to be run in another thread at once: it returns once the merge has finished
+#: those graphs (the copy holds what they hold then), or None when the merge failed.
+DataCopy = Callable[[list[URIRef], Callable[[], WorkingStore | None]], None]
 
 
 def assemble(
@@ -148,7 +150,7 @@ def assemble(
     infer: bool = False,
     engine: str = "reference",
     loaded_at: str | None = None,
-    on_data_final: DataCopy | None = None,
+    on_data_staged: DataCopy | None = None,
 ) -> ProjectDataset:
     """Assemble ``project``'s dataset on ``store`` (see the module docstring).
 
@@ -159,20 +161,20 @@ def assemble(
     (:class:`~diplograph.errors.InputErrors`); zero source files is an
     :class:`~diplograph.errors.EmptyInputError`.
 
-    ``on_data_final``, when the merge runs inside Oxigraph (the ``memory`` and ``oxigraph`` stores,
-    when the store is assembled anew), is called as soon as the data graphs hold what they will
-    hold, while the rest of the merge (conflicts, ``graph/meta``) is still to come: ``build``
-    copies the data for its engines in a thread then (:data:`DataCopy`).
+    ``on_data_staged``, when the merge runs inside Oxigraph (the ``memory`` and ``oxigraph`` stores,
+    when the store is assembled anew), is called as soon as the files are read, before the merge
+    reconciles them: ``build`` copies the data for its engines in a thread while the merge works
+    (:data:`DataCopy`; what the merge changes is replayed on the copy).
     """
     spec = store_spec(store)
     inputs = _Inputs.of(project, files)
     if spec.kind == "sparql":
         assembled = _assemble_remote(inputs, spec, loaded_at)
     elif spec.kind == "oxigraph":
-        assembled = _assemble_on_disk(inputs, spec, loaded_at, on_data_final)
+        assembled = _assemble_on_disk(inputs, spec, loaded_at, on_data_staged)
     else:
         assembled = _assemble_in(None if spec.kind == "memory" else new_dataset(spec), inputs, spec, loaded_at,
-                                 on_data_final=on_data_final)
+                                 on_data_staged=on_data_staged)
     if infer:
         add_inferred(assembled, engine)
     if spec.kind == "oxigraph" and set(graph_names(assembled.dataset)) - set(assembled.view):
@@ -254,7 +256,7 @@ def _read_graphs(paths: Sequence[Path]) -> tuple[Graph, list[InputError]]:
 
 def _assemble_in(
     dataset: Dataset | None, inputs: _Inputs, spec: StoreSpec, loaded_at: str | None, before_writing=None,
-    on_data_final: DataCopy | None = None,
+    on_data_staged: DataCopy | None = None,
 ) -> ProjectDataset:
     """Merge the sources and reference graphs into ``dataset`` and add the ontology and shapes.
 
@@ -280,11 +282,13 @@ def _assemble_in(
         before_writing()
     if in_oxigraph:
         hook = None
-        if on_data_final is not None:
-            def hook(staging, names) -> None:
+        if on_data_staged is not None:
+            def hook(staging, names) -> StagedCopy:
                 ordered = _data_graphs(names)
-                on_data_final(ordered, functools.partial(staging.working_copy, ordered))
-        merged = merge_staged_result(read, loaded_at=loaded_at, target=dataset, on_data_final=hook)
+                copy = staging.early_copy(ordered)
+                on_data_staged(ordered, copy.make)
+                return copy
+        merged = merge_staged_result(read, loaded_at=loaded_at, target=dataset, on_data_staged=hook)
         dataset = merged.dataset
     else:
         merged = merge_read(read, dataset, loaded_at=loaded_at)
@@ -297,7 +301,7 @@ def _assemble_in(
 
 
 def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None,
-                      on_data_final: DataCopy | None = None) -> ProjectDataset:
+                      on_data_staged: DataCopy | None = None) -> ProjectDataset:
     dataset = new_dataset(spec)
     manifest_path = Path(spec.db) / MANIFEST_FILE
     manifest = _read_manifest(manifest_path)
@@ -312,7 +316,7 @@ def _assemble_on_disk(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None,
         for name in [*manifest.get("graphs", {}), str(graph_iri("inferred"))]:
             remove_graph(dataset, URIRef(name))
 
-    assembled = _assemble_in(dataset, inputs, spec, loaded_at, before_writing=drop_old_graphs, on_data_final=on_data_final)
+    assembled = _assemble_in(dataset, inputs, spec, loaded_at, before_writing=drop_old_graphs, on_data_staged=on_data_staged)
     record = {str(g): str(f) for g, f in assembled.graph_files.items()}
     record[str(META_GRAPH)] = ""
     _write_manifest(manifest_path, {"version": _MANIFEST_VERSION, "inputs": fingerprint, "graphs": record,

@@ -190,12 +190,12 @@ def merge_sources(
 
 def merge_staged_result(
     staged: StagedSources, *, loaded_at: str | None = None, strict: bool = False, target: Dataset | None = None,
-    on_data_final=None,
+    on_data_staged=None,
 ) -> MergeResult:
     """Reconcile graphs :func:`~diplograph.merge.in_oxigraph.stage_sources` staged (the second step of a
-    merge inside Oxigraph); into ``target`` when given, else a new memory dataset. ``on_data_final``:
+    merge inside Oxigraph); into ``target`` when given, else a new memory dataset. ``on_data_staged``:
     see :func:`~diplograph.merge.in_oxigraph.merge_staged`."""
-    dataset, report, names = merge_staged(staged, loaded_at=loaded_at, target=target, on_data_final=on_data_final)
+    dataset, report, names = merge_staged(staged, loaded_at=loaded_at, target=target, on_data_staged=on_data_staged)
     if strict and not report.ok:
         raise MergeConflictError(report)
     return MergeResult(dataset=dataset, report=report, _names=names)

@@ -35,7 +35,7 @@ from diplograph.merge.precision import find_refinements
 from diplograph.namespaces import DG, RDF
 from diplograph.merge.reconcile import KEY_PREDICATES, resolve
 from diplograph.merge.report import MergeReport, Rewrite, SourceInfo
-from diplograph.store import Staging
+from diplograph.store import StagedCopy, Staging
 from diplograph.terms import bind_prefixes, sparql
 
 __all__ = ["StagedSources", "merge_staged", "stage_sources"]
@@ -126,34 +126,50 @@ def _skolemise(scratch: Staging, base: str, graph: URIRef | None = None) -> None
 
 def merge_staged(
     staged: StagedSources, *, loaded_at: str | None = None, target: Dataset | None = None,
-    on_data_final: Callable[[Staging, list[URIRef]], None] | None = None,
+    on_data_staged: Callable[[Staging, list[URIRef]], StagedCopy | None] | None = None,
 ) -> tuple[Dataset, MergeReport, list[URIRef]]:
     """Reconcile the staged graphs and hand them over: ``(dataset, report, graph names)``.
 
     The dataset is a new memory dataset over the staging store, or ``target`` (an Oxigraph
     dataset) when given, into which the graphs are copied. The names end with ``graph/meta``.
-    ``on_data_final`` is called with the staging store and the merged graphs' names as soon as
-    those graphs hold what they will hold (before conflicts are looked for and ``graph/meta`` is
-    made, which only read them): ``build`` starts copying them for its engines then.
+    ``on_data_staged`` is called with the staging store and the graphs' names before anything is
+    reconciled; it may return a :class:`~diplograph.store.StagedCopy` it has started making in
+    another thread (``build`` copies the data for its engines while the merge works): every change
+    the merge then makes to the graphs is made to the copy too.
     """
     staging, graphs = staged.staging, staged.graphs
     names = sorted(graphs, key=str)
+    copy = on_data_staged(staging, names) if on_data_staged is not None else None
+    try:
+        return _merge_staged(staged, names, loaded_at, target, copy)
+    finally:
+        if copy is not None:
+            copy.abandon()  # a merge that failed (after finish, nothing)
+
+
+def _merge_staged(staged: StagedSources, names: list[URIRef], loaded_at: str | None, target: Dataset | None,
+                  copy: StagedCopy | None) -> tuple[Dataset, MergeReport, list[URIRef]]:
+    staging, graphs = staged.staging, staged.graphs
     values = " ".join(sparql(p) for p in sorted(KEY_PREDICATES, key=str))
     key_facts: dict[URIRef, list] = defaultdict(list)
     for g, s, p, o in staging.select(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
         key_facts[g].append((s, p, o))
     inputs = {n: _with_facts(graphs[n], key_facts.get(n, ())) for n in names}
     resolution = resolve(inputs)
-    rewrites = _rewrite(staging, inputs, resolution)
+    if copy is not None:
+        copy.read()  # the copy has read the graphs out: they may change now
+    rewrites = _rewrite(staging, inputs, resolution, copy)
     facts = _facts(staging)
     files = {n: i.file for n, i in inputs.items()}
     refinements, drops = find_refinements(facts, files)
+    taken_out = []
     for g, dropped in sorted(drops.items(), key=lambda item: str(item[0])):
         staging.replace(g, sorted(dropped, key=str), [])
+        taken_out += dropped
         for node, prop, value in dropped:
             facts[g][node][prop].discard(value)
-    if on_data_final is not None:
-        on_data_final(staging, names)
+    if copy is not None:  # out of the union only what no graph holds any more
+        copy.finish(sorted({t for t in taken_out if not staging.holds_anywhere(t)}, key=str))
     sizes = staging.sizes()
     meta = _meta_triples(inputs, facts, loaded_at, refinements)
     staging.add_triples(META_GRAPH, meta)
@@ -178,8 +194,9 @@ def _with_facts(graph: GraphInput, facts) -> GraphInput:
     return GraphInput(graph.name, graph.kind, graph.file, graph.sha256, graph.loaded_at, (), frozenset(), tuple(facts))
 
 
-def _rewrite(staging: Staging, inputs: dict[URIRef, GraphInput], resolution) -> list[Rewrite]:
-    """Rewrite every reference to a reconciled node, subject and object, in every graph; the report rows."""
+def _rewrite(staging: Staging, inputs: dict[URIRef, GraphInput], resolution, copy: StagedCopy | None = None) -> list[Rewrite]:
+    """Rewrite every reference to a reconciled node, subject and object, in every graph (and in
+    ``copy``, their union); the report rows."""
     mapping = resolution.mapping
     if not mapping:
         return []
@@ -194,14 +211,11 @@ def _rewrite(staging: Staging, inputs: dict[URIRef, GraphInput], resolution) -> 
                 found.append(Rewrite(g, n, mapping[n], resolution.keys.get(n, ""), inputs[g].file))
     for start in range(0, len(pairs), _CHUNK):
         rows = " ".join(f"({sparql(n)} {sparql(t)})" for n, t in pairs[start:start + _CHUNK])
-        staging.update(
-            f"DELETE {{ GRAPH ?g {{ ?n ?p ?o }} }} INSERT {{ GRAPH ?g {{ ?t ?p ?o }} }} "
-            f"WHERE {{ VALUES (?n ?t) {{ {rows} }} GRAPH ?g {{ ?n ?p ?o }} }}"
-        )
-        staging.update(
-            f"DELETE {{ GRAPH ?g {{ ?s ?p ?n }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?t }} }} "
-            f"WHERE {{ VALUES (?n ?t) {{ {rows} }} GRAPH ?g {{ ?s ?p ?n }} }}"
-        )
+        for old, new in (("?n ?p ?o", "?t ?p ?o"), ("?s ?p ?n", "?s ?p ?t")):  # subjects, then objects
+            staging.update(f"DELETE {{ GRAPH ?g {{ {old} }} }} INSERT {{ GRAPH ?g {{ {new} }} }} "
+                           f"WHERE {{ VALUES (?n ?t) {{ {rows} }} GRAPH ?g {{ {old} }} }}")
+            if copy is not None:
+                copy.update(f"DELETE {{ {old} }} INSERT {{ {new} }} WHERE {{ VALUES (?n ?t) {{ {rows} }} {old} }}")
     return found
 
 

@@ -50,6 +50,7 @@ from diplograph.errors import UsageError
 from diplograph.sparql_guard import dataset_clauses
 from diplograph.store import oxigraph as _ox
 from diplograph.store.oxigraph import (
+    StagedCopy,
     Staging,
     WorkingStore,
     canonical_literals,
@@ -71,6 +72,7 @@ __all__ = [
     "DEFAULT_STORE",
     "STORES",
     "EndpointStore",
+    "StagedCopy",
     "Staging",
     "StoreSpec",
     "WorkingStore",

@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -487,13 +488,17 @@ class WorkingStore:
             path = os.path.join(folder, "graph.nt")
             for name in names:
                 source.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
-                if not os.path.getsize(path):
-                    continue
-                if _holds(path, b"_:"):  # blank nodes (or the two characters in a literal): keep their labels
-                    store._store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
-                else:  # Oxigraph's loader relabels blank nodes, and is twice as fast as making quads in Python
-                    store._store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+                store._load_dump(path)
         return store
+
+    def _load_dump(self, path: str) -> None:
+        """Add the triples of an N-Triples file Oxigraph wrote, blank node labels kept."""
+        if not os.path.getsize(path):
+            return
+        if _holds(path, b"_:"):  # blank nodes (or the two characters in a literal): keep their labels
+            self._store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+        else:  # Oxigraph's loader relabels blank nodes, and is twice as fast as making quads in Python
+            self._store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
     @classmethod
     def of_files(cls, *paths: Path | str) -> WorkingStore:
@@ -702,6 +707,15 @@ class Staging:
         """A new :class:`WorkingStore` holding the union of the named graphs ``graphs``."""
         return WorkingStore.of_store(self._store, graphs)
 
+    def early_copy(self, graphs: Sequence[URIRef]) -> StagedCopy:
+        """A :class:`StagedCopy` of the named graphs ``graphs``, to be made while the merge goes on."""
+        return StagedCopy(self._store, graphs)
+
+    def holds_anywhere(self, triple: tuple[Node, Node, Node]) -> bool:
+        """Whether any named graph holds ``triple`` (rdflib terms)."""
+        s, p, o = map(_to_ox, triple)
+        return next(iter(self._store.quads_for_pattern(s, p, o, None)), None) is not None
+
     def as_dataset(self) -> Dataset:
         """A new memory dataset whose store is this one (the staging store is not used afterwards)."""
         return Dataset(store=_Store(self._store), default_union=True)
@@ -716,3 +730,72 @@ class Staging:
             if target.contains_named_graph(name):
                 target.remove_graph(name)
             target.bulk_extend(self._store.quads_for_pattern(None, None, None, name))
+
+
+class StagedCopy:
+    """A :class:`WorkingStore` holding the union of staged graphs, made in a thread while the merge
+    reconciles them: what the merge then changes in those graphs is replayed on it.
+
+    The merge's thread hands the copy's :meth:`make` to another thread as soon as the graphs are
+    staged, waits in :meth:`read` until the graphs have been read out (before it changes any),
+    applies each change to the copy too (:meth:`update`; what it drops, at :meth:`finish`), and ends with
+    :meth:`finish` (the graphs hold what they will hold) or, on any error, :meth:`abandon`.
+    :meth:`make` loads the graphs' text while the merge works, then replays the changes in their
+    order and returns the copy; it returns None when the merge was abandoned.
+
+    The changes replay exactly on a union of graphs: a rewrite of IRIs is the same function of each
+    triple in every graph, and a triple one graph drops is taken out of the copy only when no
+    staged graph still holds it (:meth:`finish` is given those).
+    """
+
+    def __init__(self, source: ox.Store, names: Sequence[URIRef]) -> None:
+        self._source = source
+        self._names = list(names)
+        self._read = threading.Event()  # the graphs are out of the staging store: it may change
+        self._done = threading.Event()  # the merge finished or gave up: the changes are all known
+        self._changes: list[tuple[str, object]] = []
+        self._abandoned = False
+
+    def make(self) -> WorkingStore | None:
+        """Copy the graphs, replay the merge's changes once it has finished, and return the copy (or None)."""
+        store = WorkingStore()
+        with tempfile.TemporaryDirectory(prefix="diplograph-copy-") as folder:
+            try:
+                paths = []
+                for i, name in enumerate(self._names):
+                    paths.append(os.path.join(folder, f"graph-{i}.nt"))
+                    self._source.dump(paths[-1], ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+            finally:
+                self._read.set()  # also on an error: the merge must never wait for ever
+            for path in paths:
+                store._load_dump(path)
+                os.unlink(path)  # the disk space back as soon as it is loaded
+        self._done.wait()
+        if self._abandoned:
+            return None
+        for kind, change in self._changes:
+            if kind == "update":
+                store.update(change)
+            else:
+                for triple in change:
+                    store._store.remove(ox.Quad(*map(_to_ox, triple)))
+        return store
+
+    def read(self) -> None:
+        """Wait until :meth:`make` has read the staged graphs (the merge may then change them)."""
+        self._read.wait()
+
+    def update(self, text: str) -> None:
+        """A SPARQL update the merge made on the staged graphs, as it applies to their union (no ``GRAPH``)."""
+        self._changes.append(("update", text))
+
+    def finish(self, gone: Iterable[tuple[Node, Node, Node]] = ()) -> None:
+        """The graphs are final; ``gone``: triples the merge took out that no staged graph holds any more."""
+        self._changes.append(("remove", list(gone)))
+        self._done.set()
+
+    def abandon(self) -> None:
+        """The merge failed: :meth:`make` returns None (nothing is replayed)."""
+        if not self._done.is_set():
+            self._abandoned = True
+            self._done.set()
