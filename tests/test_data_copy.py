@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from diplograph.dataset import assemble
+from diplograph.iris import graph_iri
 from diplograph.project import Project
-from diplograph.store import Staging, store_spec, working_store
+from diplograph.store import Staging, add_graph, distinct_triples_with, plain_graph, store_spec, working_store
+from diplograph.store import oxigraph as store_oxigraph
+from diplograph.summary import distinct_triples
 from diplograph.threads import Beside
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,3 +107,34 @@ def test_changes_made_while_the_copy_loads_are_replayed_on_the_union():
     result = making.result()
     expected = working_store(staging.as_dataset(), names)
     assert set(result.triples()) == set(expected.triples()) == {(A, P, Literal("1")), (A, P, C)}
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_the_distinct_triples_counted_with_the_copy_are_those_sparql_counts(project, store, tmp_path):
+    """The copy's size plus what the other graphs add equals a DISTINCT over every graph, also when
+    a data triple is in the ontology too (one of the seed's declarations, said again by a source)."""
+    spec = store_spec(store, db=tmp_path / "db" if store == "oxigraph" else None)
+    assembled = assemble(project, store=spec)
+    ontology = graph_iri("ontology")
+    declared = next(iter(plain_graph(assembled.dataset, [ontology])))
+    expected = distinct_triples(assembled)
+    copy = working_store(assembled.dataset, assembled.data_graphs)
+    assert distinct_triples_with(assembled.dataset, copy, assembled.data_graphs) == expected
+    add_graph(assembled.dataset, assembled.data_graphs[0], _graph_of([declared]))  # now in both
+    copy = working_store(assembled.dataset, assembled.data_graphs)
+    assert distinct_triples(assembled) == expected
+    assert distinct_triples_with(assembled.dataset, copy, assembled.data_graphs) == expected
+
+
+def test_the_count_with_the_copy_declines_when_the_other_graphs_are_large(project):
+    assembled = assemble(project, store="memory")
+    copy = working_store(assembled.dataset, assembled.data_graphs)
+    assert store_oxigraph.distinct_triples_with(assembled.dataset, copy, assembled.data_graphs, limit=10) is None
+    assert distinct_triples_with(assembled.dataset, copy, assembled.data_graphs) is not None
+
+
+def _graph_of(triples):
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph

@@ -40,10 +40,10 @@ that this build's store is, is never moved or deleted: the rest of ``out/`` is r
 
 With the fast engines (``engine="fast"``), which evaluate inside Oxigraph without holding
 Python's lock, the work is spread over two cores: the engines' copy of the data is made in a
-thread while the merge reconciles the files (its changes replayed on the copy), the triple count
-and the files that only read the asserted graphs (network page, ontology page, merge report, the
-dumps of every graph but ``graph/inferred``) are written beside ``validate``, ``infer`` runs in a thread of its own beside
-``checks`` and ``queries`` (on the working store validation read, which nothing else touches), and
+thread while the merge reconciles the files (its changes replayed on the copy), the files that
+only read the asserted graphs (network page, ontology page, merge report, the dumps of every graph
+but ``graph/inferred``) are written beside ``validate``, the distinct triples are counted with the
+copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the working store validation read, which nothing else touches), and
 the plain queries' files are written while the reasoner works. Errors are the same and come in the
 same order: a check that fails still fails the build before anything the reasoner says, and the
 build waits for every thread before it returns or raises. Python's cycle collector is paused
@@ -78,6 +78,7 @@ from diplograph.reasoning import InferenceResult
 from diplograph.store import (
     DEFAULT_STORE,
     StoreSpec,
+    distinct_triples_with,
     graph_sizes,
     is_oxigraph,
     plain_graph,
@@ -209,9 +210,9 @@ def build(
     timer = _Timer(seconds, progress)
     started = time.perf_counter()
     # The fast engines evaluate inside Oxigraph, which lets go of Python's lock: on a second core,
-    # their copy of the data is made beside the merge, the triple count and the files
-    # of the asserted graphs beside validation, and the reasoner (on its own working store) beside
-    # the checks and the queries that do not read its conclusions (13 s less at 1M triples).
+    # their copy of the data is made beside the merge, the files of the asserted graphs beside
+    # validation, and the reasoner (on its own working store) beside the checks and the queries
+    # that do not read its conclusions (13 s less at 1M triples).
     beside = engine == "fast"
 
     copying: list[tuple[list[URIRef], Beside]] = []  # the engines' copy of the data, made beside the merge
@@ -226,10 +227,11 @@ def build(
         finally:
             for _names, pending in copying:
                 pending.wait()  # only once it is there does load end (or fail)
-        # beside validation only on Oxigraph: elsewhere rdflib's SPARQL parser would run in two threads
-        count_beside = beside and is_oxigraph(assembled.dataset)
-        counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD) if count_beside else None
-        triples_asserted = None if count_beside else distinct_triples(assembled)
+        # counted with the engines' copy after validation, or beside the checks: only on Oxigraph (elsewhere
+        # rdflib's SPARQL parser would run in two threads)
+        count_later = beside and is_oxigraph(assembled.dataset)
+        counting = None
+        triples_asserted = None if count_later else distinct_triples(assembled)
     with set_aside():  # what the load made stays: later cycle collections need not walk it
         staged = _Staged(out)
         reasoning = None
@@ -250,6 +252,11 @@ def build(
                 report = validate_dataset(project, assembled, checks=False, engine=engine, working=working)  # checks: next stage
                 if not report.conforms:
                     raise NonConformingError(report)
+                if count_later:  # before the reasoner adds to the copy
+                    if working is not None and assembled.query_graphs is None:
+                        triples_asserted = distinct_triples_with(assembled.dataset, working, assembled.data_graphs)
+                    if triples_asserted is None:
+                        counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD)
             if beside:
                 # partial, not a lambda: the thread must hold the store itself, not the name deleted next
                 reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working))

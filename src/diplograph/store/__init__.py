@@ -81,6 +81,7 @@ __all__ = [
     "canonical_literals",
     "flush",
     "graph_names",
+    "distinct_triples_with",
     "graph_sizes",
     "is_oxigraph",
     "is_remote",
@@ -170,6 +171,12 @@ def graph_names(dataset: Dataset) -> list[URIRef]:
     if is_remote(dataset):
         return dataset.store.endpoint.named_graphs()
     return sorted(graph_sizes(dataset))
+
+
+def distinct_triples_with(dataset: Dataset, working: WorkingStore, data_graphs: Sequence[URIRef]) -> int | None:
+    """Distinct triples over every named graph, helped by a working store holding the union of
+    ``data_graphs`` (:func:`diplograph.store.oxigraph.distinct_triples_with`); None: count another way."""
+    return _ox.distinct_triples_with(dataset, working, data_graphs)
 
 
 def graph_sizes(dataset: Dataset) -> dict[URIRef, int]:

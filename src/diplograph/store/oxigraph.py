@@ -48,6 +48,7 @@ __all__ = [
     "flush",
     "add_triples",
     "from_ox",
+    "distinct_triples_with",
     "dump_graphs",
     "graph_sizes",
     "memory_dataset",
@@ -172,6 +173,32 @@ def graph_sizes(dataset: Dataset) -> dict[URIRef, int] | None:
         return None
     rows = inner.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {URIRef(row["g"].value): int(row["n"].value) for row in rows if isinstance(row["g"], ox.NamedNode)}
+
+
+def distinct_triples_with(dataset: Dataset, working: WorkingStore, data_graphs: Sequence[URIRef],
+                          limit: int = 100_000) -> int | None:
+    """Distinct triples over every named graph of an Oxigraph dataset, counted with the help of
+    ``working``, a working store holding exactly the union of its graphs ``data_graphs``: its size,
+    plus the triples of the other graphs (ontology, shapes, metadata) it does not hold. A SPARQL
+    ``DISTINCT`` over the dataset hashes every triple again (3 s at 1M triples); this reads only
+    the small graphs. None (count another way) on other stores, when the dataset's default graph
+    holds triples, or when the other graphs hold more than ``limit``.
+    """
+    inner = oxigraph_of(dataset)
+    if inner is None or next(iter(inner.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        return None
+    data = {ox.NamedNode(str(g)) for g in data_graphs}
+    others: set[tuple] = set()
+    for graph in inner.named_graphs():
+        if graph in data:
+            continue
+        for quad in inner.quads_for_pattern(None, None, None, graph):
+            others.add((quad.subject, quad.predicate, quad.object))
+            if len(others) > limit:
+                return None
+    default = ox.DefaultGraph()
+    held = working._store
+    return len(held) + sum(1 for s, p, o in others if ox.Quad(s, p, o, default) not in held)
 
 
 #: File formats :func:`dump_graphs` writes, by their rdflib names.
