@@ -69,7 +69,7 @@ from diplograph.errors import (
     RefusedSparqlError,
 )
 from diplograph.files import NotUtf8, decode_utf8
-from diplograph.sparql_guard import SparqlText, inspect_query, may_say_service
+from diplograph.sparql_guard import PARSING, SparqlText, inspect_query, may_say_service
 from diplograph.threads import Beside
 from diplograph.store import query_form, select
 from diplograph.terms import nt
@@ -621,8 +621,9 @@ def _rdflib_projection(text: str, path: Path) -> tuple[str, tuple[str, ...] | No
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        tree = parseQuery(text)
-        algebra = translateQuery(tree).algebra
+        with PARSING:  # pyparsing is not safe in two threads
+            tree = parseQuery(text)
+            algebra = translateQuery(tree).algebra
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for unknown prefixes
         raise _query_error(exc, text, path) from None
     if algebra.name == "AskQuery":

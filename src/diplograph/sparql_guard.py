@@ -30,7 +30,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from diplograph.errors import QueryError, RefusedSparqlError
 
-__all__ = ["SparqlText", "dataset_clauses", "inspect_query", "inspect_update", "may_say_service", "refuse"]
+__all__ = ["PARSING", "SparqlText", "dataset_clauses", "inspect_query", "inspect_update", "may_say_service", "refuse"]
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
@@ -104,14 +104,15 @@ def refuse(found: SparqlText, *, service: bool = True, load: bool = True) -> Non
 
 
 #: rdflib's grammar (pyparsing) is not safe to run in two threads at once (build's threads each
-#: run queries): its parse raised "<lambda>() missing 1 required positional argument" then.
-_PARSING = threading.Lock()
+#: run queries): its parse raised "<lambda>() missing 1 required positional argument" then. Every
+#: parse with rdflib's SPARQL grammar in a build (this guard's, SHACL-SPARQL's, pyshacl's) holds it.
+PARSING = threading.RLock()
 
 
 @functools.lru_cache(maxsize=1024)
 def _inspect(text: str, kind: str) -> SparqlText:
     try:
-        with _PARSING:
+        with PARSING:
             tree = parseQuery(text) if kind == "query" else parseUpdate(text)
     except Exception as exc:  # pyparsing's ParseException, rdflib's errors on bad escapes or IRIs
         line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)

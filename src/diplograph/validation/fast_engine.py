@@ -63,6 +63,7 @@ from rdflib.term import Node
 from diplograph.compat import shacl_datatype_ok, shacl_range_ok
 from diplograph.namespaces import SH
 from diplograph.store import WorkingStore, canonical_literals
+from diplograph.sparql_guard import PARSING
 from diplograph.terms import sparql
 from diplograph.validation.pyshacl_engine import PyshaclValidator
 from diplograph.validation.altered_literals import altered, altered_predicates
@@ -955,7 +956,8 @@ def _fallback(data: Graph, shapes: Graph, ontology: Graph | None, shape_nodes: l
             sub.remove((shape, param, None))
         for cls in (RDFS.Class, OWL.Class):
             sub.remove((shape, RDF.type, cls))
-    return PyshaclValidator().validate(data, sub, ontology)
+    with PARSING:  # pyshacl parses SPARQL with rdflib's grammar, not safe in two threads
+        return PyshaclValidator().validate(data, sub, ontology)
 
 
 class _AlteredLiterals:

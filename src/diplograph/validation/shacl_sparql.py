@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from diplograph.errors import ShapesError
 from diplograph.namespaces import SH
+from diplograph.sparql_guard import PARSING
 
 __all__ = ["ShaclQuery", "prefixes_of", "read_query"]
 
@@ -74,7 +75,8 @@ def read_query(shapes: Graph, node: Node, key: URIRef, prebound: frozenset[str] 
     body, own = _split_prologue(node, str(texts[0]))
     prefixes.update(own)
     try:
-        parsed = parseQuery("".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + body)[1]
+        with PARSING:  # pyparsing is not safe in two threads, and build runs named queries beside validation
+            parsed = parseQuery("".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + body)[1]
     except Exception as exc:  # noqa: BLE001 - pyparsing's errors have no common base worth naming
         raise ShapesError(node, f"{_short(key)} is not a SPARQL query: {exc}") from None
     form = {"SelectQuery": "SELECT", "AskQuery": "ASK"}.get(parsed.name)
