@@ -427,3 +427,16 @@ def test_writers_on_a_real_result(seed: dict):
     assert to_csv(result).splitlines()[0] == ",".join(result.columns)
     assert len(json.loads(to_json(result))["results"]["bindings"]) == len(result) == 11
     assert to_tsv(result).count("\n") == len(result) + 1
+
+
+def test_json_writes_a_term_repeated_across_rows_and_columns_once_per_column_as_json_dumps_does():
+    """The writer keeps each term object's text per column: a term met again (Oxigraph's answers
+    reuse one object per distinct term) is written the same, under its own column's name, and
+    "a"@en and "a"@EN, which rdflib finds equal, keep their own tags."""
+    iri, en, upper = URIRef("https://example.org/x"), Literal("a", lang="en"), Literal("a", lang="EN")
+    rows = ((iri, en), (en, iri), (iri, upper), (None, en))
+    result = QueryResult(("s", "o"), rows)
+    bindings = [{c: _json_term(t) for c, t in zip(("s", "o"), row, strict=True) if t is not None} for row in rows]
+    expected = json.dumps({"head": {"vars": ["s", "o"]}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2) + "\n"
+    assert to_json(result) == expected
+    assert '"xml:lang": "EN"' in expected and '"xml:lang": "en"' in expected
