@@ -256,7 +256,16 @@ def test_the_asserted_graphs_files_are_written_beside_the_engines_only_on_oxigra
         seen.append(threading.current_thread().name)
         return original(*args, **kwargs)
 
+    dumps = []
+    original_dump = build_module._write_dump
+
+    def recorded_dump(*args, **kwargs):
+        dumps.append(threading.current_thread().name)
+        return original_dump(*args, **kwargs)
+
     monkeypatch.setattr(build_module, "_write_asserted", recorded)
+    monkeypatch.setattr(build_module, "_write_dump", recorded_dump)
     build(Project(root), root / "out", store=store, engine="fast")
     assert seen == [thread]
+    assert dumps == [thread, thread]  # and the whole dataset's two dumps, once graph/inferred is in
     assert (root / "out" / "network.html").is_file() and not list((root / "out").glob("*.asserted"))

@@ -95,6 +95,26 @@ def test_a_full_disk_names_the_file(project_dir: Path, monkeypatch, capsys, comm
     assert leftovers(project_dir) == []
 
 
+def test_a_full_disk_while_the_whole_dataset_is_dumped_names_that_file(project_dir: Path, monkeypatch, capsys):
+    """The dumps of the whole dataset are written in threads of their own once the inferred graph is
+    in (the fast engines): a full disk there names the file, and leaves out/ as it was."""
+    assert run_main(["build"], capsys)[0] == 0
+    before = {p.name: p.read_bytes() for p in (project_dir / "out").iterdir() if p.is_file()}
+    real_fsync = os.fsync
+
+    def full_for_the_whole_nquads(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").endswith("/dataset.nq"):  # not the .asserted part
+            disk_full()
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_for_the_whole_nquads)
+    code, err = run_main(["build", "--engine", "fast"], capsys)
+    assert code == 2, err
+    assert err.strip().splitlines() == ["error: out/dataset.nq: cannot write: No space left on device"]
+    assert {p.name: p.read_bytes() for p in (project_dir / "out").iterdir() if p.is_file()} == before
+    assert leftovers(project_dir) == []
+
+
 def test_a_refused_permission_when_out_is_swapped_names_out(project_dir: Path, monkeypatch, capsys):
     assert run_main(["build"], capsys)[0] == 0
     real_rename = os.rename

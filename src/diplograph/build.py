@@ -43,9 +43,10 @@ Python's lock, the work is spread over two cores: the engines' copy of the data 
 thread while the merge reconciles the files (its changes replayed on the copy), the files that
 only read the asserted graphs (network page, ontology page, merge report, the dumps of every graph
 but ``graph/inferred``) are written beside ``validate``, the distinct triples are counted with the
-copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the working store validation read, which nothing else touches), and
-the plain queries' files are written while the reasoner works. Errors are the same and come in the
-same order: a check that fails still fails the build before anything the reasoner says, and the
+copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the
+working store validation read, which nothing else touches), the plain queries' files are written
+while the reasoner works, and the two dumps of the whole dataset are written in threads of their
+own beside the queries that read the inferred graph. Errors are the same and come in the same order: a check that fails still fails the build before anything the reasoner says, and the
 build waits for every thread before it returns or raises. Python's cycle collector is paused
 while the merge makes its objects (:mod:`diplograph.memory`).
 
@@ -291,6 +292,7 @@ def build(
                     return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
                 staged.wait()  # it reads the dataset graph/inferred is about to be added to
                 add_inferred(assembled, engine, result=inference)
+                staged.dump_beside(assembled)  # nothing writes to the dataset from here on
                 answers += [(q, run_query(assembled, q, allow_service=allow_service))
                             for q in named if not q.is_check and q.needs_inference]
                 answers.sort(key=lambda pair: pair[0].name)
@@ -437,22 +439,30 @@ def _write_asserted(folder: Path, assembled: ProjectDataset, dump: bool = True) 
 
 
 def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationReport | None, answers,
-                 dumped: tuple[URIRef, ...]) -> None:
-    """The rest of the files, once :func:`_write_asserted` has written its own (``dumped``: the graphs it dumped)."""
+                 dumped: tuple[URIRef, ...] | None) -> None:
+    """The rest of the files, once :func:`_write_asserted` has written its own (``dumped``: the graphs
+    it dumped; None: the dumps are written already, by :func:`_write_dump` in threads)."""
+    if dumped is not None:
+        for file, fmt in _DUMPS:
+            _write_dump(folder, assembled, file, fmt, dumped)
+    _write_answers(folder, report, answers)
+
+
+def _write_dump(folder: Path, assembled: ProjectDataset, file: str, fmt: str, dumped: tuple[URIRef, ...]) -> None:
+    """Write ``file``, every graph in format ``fmt``: the graphs not in ``dumped``, then the part
+    file :func:`_write_asserted` wrote of those (appended without its prefix lines)."""
     names = _exported_graphs(assembled)
     later = [n for n in names if n not in dumped]
-    for file, fmt in _DUMPS:
-        if not dumped:
-            _write(folder / file, lambda h, fmt=fmt: write_graphs(assembled.dataset, names, h, fmt))
-            continue
-        part = folder / (file + _ASSERTED_PART)
-        if later and max(map(str, later)) > min(map(str, dumped)):  # not graph/inferred first: dump all again
-            _write(folder / file, lambda h, fmt=fmt: write_graphs(assembled.dataset, names, h, fmt))
-        else:
-            with open(part, "rb") as earlier:
-                _write(folder / file, lambda h, fmt=fmt, e=earlier: write_graphs_before(assembled.dataset, later, e, h, fmt))
-        part.unlink()
-    _write_answers(folder, report, answers)
+    if not dumped:
+        _write(folder / file, lambda h: write_graphs(assembled.dataset, names, h, fmt))
+        return
+    part = folder / (file + _ASSERTED_PART)
+    if later and max(map(str, later)) > min(map(str, dumped)):  # not graph/inferred first: dump all again
+        _write(folder / file, lambda h: write_graphs(assembled.dataset, names, h, fmt))
+    else:
+        with open(part, "rb") as earlier:
+            _write(folder / file, lambda h: write_graphs_before(assembled.dataset, later, earlier, h, fmt))
+    part.unlink()
 
 
 def _write_answers(folder: Path, report: ValidationReport | None, answers) -> None:
@@ -501,6 +511,7 @@ class _Staged:
         except OutputPathError as exc:
             self.error = exc
         self.asserted: Beside | None = None
+        self.dumps: list[Beside] = []  # dataset.trig and dataset.nq, written in threads (dump_beside)
         self.answered: set[str] = set()  # the queries whose files write_answers wrote
 
     @contextlib.contextmanager
@@ -524,8 +535,21 @@ class _Staged:
         if self.asserted is not None:
             self.asserted.wait()
 
+    def dump_beside(self, assembled: ProjectDataset) -> None:
+        """Start writing the two dumps of the whole dataset, each in a thread (Oxigraph writes them
+        without holding Python's lock), once ``graph/inferred`` is in and nothing writes to the
+        dataset again: 2 s at 1M triples, beside the queries that read the inferred graph. Only
+        after :meth:`write_answers` (which raised the writer's error); errors come at :meth:`finish`."""
+        if self.folder is None or self.asserted is None or not self.answered:
+            return
+        dumped = self.asserted.result()
+        self.dumps = [Beside(functools.partial(_write_dump, self.folder, assembled, file, fmt, dumped), name=_THREAD)
+                      for file, fmt in _DUMPS]
+
     def discard(self) -> None:
         self.wait()
+        for dump in self.dumps:
+            dump.wait()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -550,7 +574,13 @@ class _Staged:
         tmp, out = self.folder, self.out
         try:
             with self._named_outside():
-                if self.asserted is not None:
+                if self.dumps:
+                    for dump in self.dumps:
+                        dump.wait()  # both, before an error of either removes the folder
+                    for dump in self.dumps:
+                        dump.result()
+                    dumped = None  # written: dump_beside
+                elif self.asserted is not None:
                     dumped = self.asserted.result()
                 else:  # written now, after graph/inferred: the dumps are made whole below
                     dumped = _write_asserted(tmp, assembled, dump=False)
