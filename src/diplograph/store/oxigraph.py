@@ -723,6 +723,10 @@ class Staging:
         """The rows of a SELECT query over the named graphs (use ``GRAPH``), as rdflib terms."""
         return _converted_rows(self._store.query(query))
 
+    def ask(self, query: str) -> bool:
+        """The answer to an ASK query over the named graphs (use ``GRAPH``)."""
+        return bool(self._store.query(query))
+
     def update(self, text: str) -> None:
         self._store.update(text)
 
