@@ -29,11 +29,25 @@ def test_every_class_property_and_scheme_of_the_ontology_is_listed():
     properties = {str(p) for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
                   for p in g.subjects(RDF.type, t) if ours(p)}
     schemes = {str(s) for s in g.subjects(RDF.type, SKOS.ConceptScheme) if ours(s)}
+    collections = {str(c) for c in g.subjects(RDF.type, SKOS.Collection) if ours(c)}
     everything = terms()
     assert {c["iri"] for c in everything["classes"]} == classes and len(classes) > 20
     assert {p["iri"] for p in everything["properties"]} == properties and len(properties) > 50
     assert {s["iri"] for s in everything["concept_schemes"]} == schemes
+    assert {c["iri"] for c in everything["collections"]} == collections == {str(DG.ParticipationStatuses)}
     assert all(c["definition"] for c in everything["classes"]), "every class has its definition"
+
+
+def test_a_collection_lists_its_members_and_is_found_by_them():
+    """dg:ParticipationStatuses decides which memberships give dg:participatesIn: a user looking
+    for "participation" or for one of its statuses finds it, with its members."""
+    (found,) = terms("participation")["collections"]
+    assert found["name"] == "dg:ParticipationStatuses" and found["members"] == ["dg:MemberState", "dg:PartnerCountry"]
+    assert "dg:PartnerCountry" in found["definition"] or "partner country" in found["definition"]
+    assert [c["name"] for c in terms("dg:PartnerCountry")["collections"]] == ["dg:ParticipationStatuses"]
+    table = run_cli("terms", "ParticipationStatuses", cwd=ROOT)
+    assert table.returncode == 0 and "dg:MemberState, dg:PartnerCountry" in table.stdout
+    assert table.stdout.rstrip().endswith("1 collections")
 
 
 def test_a_property_comes_with_domain_range_and_definition():
@@ -62,9 +76,9 @@ def test_a_concept_scheme_keeps_only_its_matching_concepts_unless_it_matches_its
 def test_table_output_nothing_found_and_a_bad_format():
     proc = run_cli("terms", "partOfEvent", cwd=ROOT)
     assert proc.returncode == 0 and "dg:partOfEvent" in proc.stdout and "dg:DiplomaticEvent" in proc.stdout
-    assert proc.stdout.rstrip().endswith("0 classes, 1 properties, 0 concept schemes (0 concepts)")
+    assert proc.stdout.rstrip().endswith("0 classes, 1 properties, 0 concept schemes (0 concepts), 0 collections")
     none = run_cli("terms", "zzzz-nothing", cwd=ROOT)
-    assert none.returncode == 0 and "no class, property or concept of the ontology mentions 'zzzz-nothing'" in none.stdout
+    assert none.returncode == 0 and "no class, property, concept or collection of the ontology mentions 'zzzz-nothing'" in none.stdout
     bad = run_cli("terms", "--format", "xml", cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
 

@@ -1,4 +1,5 @@
-"""The ontology's vocabulary as a person reads it: classes, properties, concept schemes and concepts.
+"""The ontology's vocabulary as a person reads it: classes, properties, concept schemes and concepts,
+and the collections that group concepts (``dg:ParticipationStatuses``).
 
 :func:`read_vocabulary` turns the ontology graph (``ontology/*.ttl``) into a :class:`Vocabulary`;
 :func:`search` keeps the terms a word appears in (name, label or definition; case and accents
@@ -24,7 +25,7 @@ from diplograph.lookup import normalise
 from diplograph.namespaces import DG
 from diplograph.terms import shorten
 
-__all__ = ["Concept", "ConceptScheme", "Property", "Term", "Vocabulary", "read_vocabulary", "search"]
+__all__ = ["Concept", "ConceptCollection", "ConceptScheme", "Property", "Term", "Vocabulary", "read_vocabulary", "search"]
 
 _PROPERTY_TYPES = {
     OWL.ObjectProperty: "object",
@@ -76,13 +77,26 @@ class ConceptScheme(Term):
 
 
 @dataclass(frozen=True)
+class ConceptCollection(Term):
+    """A SKOS collection: a named group of concepts of the schemes (``dg:ParticipationStatuses``), its
+    members as names, sorted."""
+
+    members: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        return " ".join((super().text(), *self.members))
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     classes: tuple[Term, ...] = ()
     properties: tuple[Property, ...] = ()
     schemes: tuple[ConceptScheme, ...] = field(default=())
+    collections: tuple[ConceptCollection, ...] = field(default=())
 
     def __len__(self) -> int:
-        return len(self.classes) + len(self.properties) + sum(1 + len(s.concepts) for s in self.schemes)
+        return (len(self.classes) + len(self.properties) + sum(1 + len(s.concepts) for s in self.schemes)
+                + len(self.collections))
 
     def names(self) -> dict[URIRef, str]:
         """Every term's IRI and what it is (``class``, ``property``, ``concept``, ``concept scheme``)."""
@@ -91,6 +105,7 @@ class Vocabulary:
         for scheme in self.schemes:
             found[scheme.iri] = "concept scheme"
             found.update({c.iri: "concept" for c in scheme.concepts})
+        found.update({c.iri: "collection" for c in self.collections})
         return found
 
     def as_json(self) -> dict:
@@ -102,14 +117,17 @@ class Vocabulary:
                 out["notation"] = t.notation
             if isinstance(t, ConceptScheme):
                 out["concepts"] = [term(c) for c in t.concepts]
+            if isinstance(t, ConceptCollection):
+                out["members"] = list(t.members)
             return out
 
         return {"classes": [term(t) for t in self.classes], "properties": [term(p) for p in self.properties],
-                "concept_schemes": [term(s) for s in self.schemes]}
+                "concept_schemes": [term(s) for s in self.schemes],
+                "collections": [term(c) for c in self.collections]}
 
 
 def read_vocabulary(ontology: Graph) -> Vocabulary:
-    """The dg: classes, properties and concept schemes the ontology graph declares, sorted by name."""
+    """The dg: classes, properties, concept schemes and collections the ontology graph declares, sorted by name."""
 
     def ours(iri) -> bool:
         return isinstance(iri, URIRef) and str(iri).startswith(str(DG))
@@ -131,10 +149,14 @@ def read_vocabulary(ontology: Graph) -> Vocabulary:
                             notation=str(ontology.value(c, SKOS.notation) or "")) for c in members if ours(c)]
         concepts.sort(key=lambda c: (_order(c.notation), c.label, str(c.iri)))
         schemes.append(ConceptScheme(s, _label(ontology, s), _definition(ontology, s), concepts=tuple(concepts)))
+    collections = [ConceptCollection(c, _label(ontology, c), _definition(ontology, c),
+                                     members=tuple(sorted(shorten(m) for m in ontology.objects(c, SKOS.member))))
+                   for c in sorted((c for c in ontology.subjects(RDF.type, SKOS.Collection) if ours(c)), key=str)]
     return Vocabulary(
         classes=tuple(Term(c, _label(ontology, c), _definition(ontology, c)) for c in classes),
         properties=tuple(sorted(properties, key=lambda p: str(p.iri))),
         schemes=tuple(schemes),
+        collections=tuple(collections),
     )
 
 
@@ -160,6 +182,7 @@ def search(vocabulary: Vocabulary, word: str | None) -> Vocabulary:
         classes=tuple(t for t in vocabulary.classes if hit(t)),
         properties=tuple(p for p in vocabulary.properties if hit(p)),
         schemes=tuple(schemes),
+        collections=tuple(c for c in vocabulary.collections if hit(c)),
     )
 
 

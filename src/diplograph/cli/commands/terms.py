@@ -1,4 +1,4 @@
-"""`diplograph terms`: the ontology's classes, properties and concept schemes, searchable."""
+"""`diplograph terms`: the ontology's classes, properties, concept schemes and collections, searchable."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def terms(
     ),
     fmt: str = typer.Option("table", "--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
 ) -> None:
-    """List the vocabulary to write graphs with: classes, properties (domain, range, definition), concept schemes.
+    """List the vocabulary to write graphs with: classes, properties (domain, range, definition), concept
+    schemes, and the collections that group concepts.
 
     Read from ontology/*.ttl; only the dg: terms (the W3C terms the ontology
     reuses are documented by their own vocabularies). Exit status: 0 (also when
@@ -44,7 +45,7 @@ def terms(
         typer.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
         return
     if not len(found):
-        typer.echo(f"no class, property or concept of the ontology mentions {word!r}")
+        typer.echo(f"no class, property, concept or collection of the ontology mentions {word!r}")
         return
     out = console()
     if found.classes:
@@ -68,5 +69,13 @@ def terms(
         for c in scheme.concepts:
             table.add_row(c.name, c.label, c.definition)
         out.print(table)
+    if found.collections:
+        table = Table(title=f"Collections of concepts ({len(found.collections)})", title_justify="left")
+        for column in ("collection", "members", "definition"):
+            table.add_column(column, overflow="fold")
+        for c in found.collections:
+            table.add_row(c.name, ", ".join(c.members), c.definition)
+        out.print(table)
     n = len(found.classes), len(found.properties), len(found.schemes), sum(len(s.concepts) for s in found.schemes)
-    typer.echo(f"{n[0]} classes, {n[1]} properties, {n[2]} concept schemes ({n[3]} concepts)")
+    typer.echo(f"{n[0]} classes, {n[1]} properties, {n[2]} concept schemes ({n[3]} concepts), "
+               f"{len(found.collections)} collections")
