@@ -46,9 +46,10 @@ but ``graph/inferred``) are written beside ``validate``, the distinct triples ar
 copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the
 working store validation read, which nothing else touches), the plain queries' files are written
 while the reasoner works, and the two dumps of the whole dataset are written in threads of their
-own beside the queries that read the inferred graph. Errors are the same and come in the same order: a check that fails still fails the build before anything the reasoner says, and the
-build waits for every thread before it returns or raises. Python's cycle collector is paused
-while the merge makes its objects (:mod:`diplograph.memory`).
+own beside the queries that read the inferred graph. Errors are the same and come in the same
+order: a check that fails still fails the build before anything the reasoner says, and the build
+waits for every thread before it returns or raises. Python's cycle collector is paused while the
+merge makes its objects (:mod:`diplograph.memory`).
 
 The library prints nothing: ``progress`` (optional) is called with each stage
 name as the stage starts, so a caller can show progress (with the fast engines ``infer``

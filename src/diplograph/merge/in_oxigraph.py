@@ -195,7 +195,8 @@ def _with_facts(graph: GraphInput, facts) -> GraphInput:
     return GraphInput(graph.name, graph.kind, graph.file, graph.sha256, graph.loaded_at, (), frozenset(), tuple(facts))
 
 
-def _rewrite(staging: Staging, inputs: dict[URIRef, GraphInput], resolution, copy: StagedCopy | None = None) -> list[Rewrite]:
+def _rewrite(staging: Staging, inputs: dict[URIRef, GraphInput], resolution,
+             copy: StagedCopy | None = None) -> list[Rewrite]:
     """Rewrite every reference to a reconciled node, subject and object, in every graph (and in
     ``copy``, their union); the report rows."""
     mapping = resolution.mapping
