@@ -254,8 +254,8 @@ def build(
                 report = validate_dataset(project, assembled, checks=False, engine=engine, working=working)  # checks: next stage
                 if not report.conforms:
                     raise NonConformingError(report)
-                if count_later:  # before the reasoner adds to the copy
-                    if working is not None and assembled.query_graphs is None:
+                if count_later:  # before the reasoner adds to the copy (made: count_later means beside)
+                    if assembled.query_graphs is None:
                         triples_asserted = distinct_triples_with(assembled.dataset, working, assembled.data_graphs)
                     if triples_asserted is None:
                         counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, URIRef
 from rdflib.term import Node
 
 from diplograph.merge.blank_nodes import blank_node_labels
@@ -170,7 +170,7 @@ def _merge_staged(staged: StagedSources, names: list[URIRef], loaded_at: str | N
         for node, prop, value in dropped:
             facts[g][node][prop].discard(value)
     if copy is not None:  # out of the union only what no graph holds any more
-        copy.finish(sorted({t for t in taken_out if not staging.holds_anywhere(t)}, key=str))
+        copy.finish({t for t in taken_out if not staging.holds_anywhere(t)})
     sizes = staging.sizes()
     meta = _meta_triples(inputs, facts, loaded_at, refinements)
     staging.add_triples(META_GRAPH, meta)

@@ -734,10 +734,6 @@ class Staging:
         rows = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return {URIRef(row["g"].value): int(row["n"].value) for row in rows}
 
-    def working_copy(self, graphs: Sequence[URIRef]) -> WorkingStore:
-        """A new :class:`WorkingStore` holding the union of the named graphs ``graphs``."""
-        return WorkingStore.of_store(self._store, graphs)
-
     def early_copy(self, graphs: Sequence[URIRef]) -> StagedCopy:
         """A :class:`StagedCopy` of the named graphs ``graphs``, to be made while the merge goes on."""
         return StagedCopy(self._store, graphs)
@@ -771,8 +767,8 @@ class StagedCopy:
     staged, waits in :meth:`read` until the graphs have been read out (before it changes any),
     applies each change to the copy too (:meth:`update`; what it drops, at :meth:`finish`), and ends with
     :meth:`finish` (the graphs hold what they will hold) or, on any error, :meth:`abandon`.
-    :meth:`make` loads the graphs' text while the merge works, then replays the changes in their
-    order and returns the copy; it returns None when the merge was abandoned.
+    :meth:`make` loads the graphs' text while the merge works, then replays the updates in their
+    order, takes out what was dropped, and returns the copy; it returns None when the merge was abandoned.
 
     The changes replay exactly on a union of graphs: a rewrite of IRIs is the same function of each
     triple in every graph, and a triple one graph drops is taken out of the copy only when no
@@ -784,7 +780,8 @@ class StagedCopy:
         self._names = list(names)
         self._read = threading.Event()  # the graphs are out of the staging store: it may change
         self._done = threading.Event()  # the merge finished or gave up: the changes are all known
-        self._changes: list[tuple[str, object]] = []
+        self._updates: list[str] = []  # the merge's SPARQL updates, as they apply to the union
+        self._gone: list[tuple[Node, Node, Node]] = []  # triples no staged graph holds any more
         self._abandoned = False
 
     def make(self) -> WorkingStore | None:
@@ -804,12 +801,10 @@ class StagedCopy:
         self._done.wait()
         if self._abandoned:
             return None
-        for kind, change in self._changes:
-            if kind == "update":
-                store.update(change)
-            else:
-                for triple in change:
-                    store._store.remove(ox.Quad(*map(_to_ox, triple)))
+        for text in self._updates:
+            store.update(text)
+        for triple in self._gone:
+            store._store.remove(ox.Quad(*map(_to_ox, triple)))
         return store
 
     def read(self) -> None:
@@ -818,11 +813,11 @@ class StagedCopy:
 
     def update(self, text: str) -> None:
         """A SPARQL update the merge made on the staged graphs, as it applies to their union (no ``GRAPH``)."""
-        self._changes.append(("update", text))
+        self._updates.append(text)
 
     def finish(self, gone: Iterable[tuple[Node, Node, Node]] = ()) -> None:
         """The graphs are final; ``gone``: triples the merge took out that no staged graph holds any more."""
-        self._changes.append(("remove", list(gone)))
+        self._gone = list(gone)
         self._done.set()
 
     def abandon(self) -> None:
