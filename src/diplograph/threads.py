@@ -7,11 +7,16 @@ interrupted command exits at once instead of waiting for an engine that cannot b
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-__all__ = ["Beside"]
+__all__ = ["Beside", "in_order", "workers"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Beside:
@@ -61,3 +66,48 @@ def _without_frames(exc: BaseException) -> BaseException:
         current.__traceback__ = None
         current = current.__cause__ or current.__context__
     return exc
+
+
+def workers(most: int = 2) -> int:
+    """How many threads to give work that Oxigraph evaluates: the cores Python may use, at most ``most``."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(most, cores))
+
+
+def in_order(work: Callable[[T], R], items: Sequence[T], *, threads: int, name: str) -> list[R]:
+    """``[work(item) for item in items]``, computed by ``threads`` daemon threads taking the next
+    item as they get free; the results in the order of ``items``.
+
+    For work that spends its time inside Oxigraph (which lets go of Python's lock), on several
+    cores. An error stops the threads taking new items; once all have ended, the error of the
+    first item that failed is raised. One thread, or one item: no thread at all.
+    """
+    items = list(items)
+    if threads <= 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    results: list = [None] * len(items)
+    errors: dict[int, BaseException] = {}
+    taken = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def run() -> None:
+        while True:
+            with lock:
+                index = None if errors else next(taken, None)
+            if index is None:
+                return
+            try:
+                results[index] = work(items[index])
+            except BaseException as exc:  # noqa: BLE001 - raised in the calling thread below
+                with lock:
+                    errors[index] = exc
+
+    running = [Beside(run, name=name) for _ in range(min(threads, len(items)))]
+    for thread in running:
+        thread.wait()
+    if errors:
+        raise errors[min(errors)]
+    return results
