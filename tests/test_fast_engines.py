@@ -390,3 +390,16 @@ def test_materialise_fast_equals_reference(store, project_datasets):
     fast = materialise(work.dataset, work.data_graphs, engine="fast")
     assert fast.inferred == project_datasets.closure().inferred
     assert fast.kept > 1000
+
+
+@pytest.mark.parametrize("threads", [1, 2, 5])
+def test_validation_gives_the_same_report_whatever_the_number_of_threads(threads, shapes, ontology):
+    """The compiled plans run several at a time; the report is the one a single thread gives."""
+    from diplograph.validation.fast_engine import FastValidator
+
+    data = su.load(su.FIXTURES / "invalid" / "DiplomaticEventShape--two-dates.ttl") + _generated(7, "CHN", "AZE", 40)
+    one = FastValidator(threads=1).validate(store_of_graphs(data), shapes, ontology)
+    many = FastValidator(threads=threads).validate(store_of_graphs(data), shapes, ontology)
+    assert many.results == one.results
+    assert many.report_graph.isomorphic(one.report_graph)
+    assert any(r.severity == "Violation" for r in one.results)  # something to compare

@@ -11,6 +11,9 @@ and the value tests) are checked in one pass over the focus nodes: each focus no
 none, through ``OPTIONAL``) and, for ``sh:maxCount 1``, a second value are conditions on one row,
 and only failing rows are expanded into one row per failed constraint. Scanning the targets once
 per property shape rather than once per constraint made the engine about 2x faster at 1M triples.
+The queries only read the store, so they run two at a time on a machine with two cores or
+more (``FastValidator(threads=…)``; Oxigraph evaluates without Python's lock), their results
+gathered in the order one thread would give them: 9.6 s -> 4–5 s at 1M triples.
 
 ``sh:targetClass`` and ``sh:class`` reach instances of subclasses through the
 ``rdfs:subClassOf`` triples of data and ontology together, as pyshacl does with ``ont_graph``.
