@@ -269,3 +269,50 @@ def test_the_asserted_graphs_files_are_written_beside_the_engines_only_on_oxigra
     assert seen == [thread]
     assert dumps == [thread, thread]  # and the whole dataset's two dumps, once graph/inferred is in
     assert (root / "out" / "network.html").is_file() and not list((root / "out").glob("*.asserted"))
+
+
+def test_a_fast_build_adds_graph_inferred_in_its_thread_once_the_plain_queries_have_run(tmp_path, monkeypatch):
+    # graph/inferred goes in while the plain answers are written; a plain query must never see it.
+    import threading
+
+    root = copy_project(tmp_path / "project")
+    events = []
+    original_add, original_run = build_module.add_inferred, build_module.run_query
+
+    def add(*args, **kwargs):
+        events.append(("add", threading.current_thread().name))
+        return original_add(*args, **kwargs)
+
+    def run(assembled, query, **kwargs):
+        events.append(("inferred" if query.needs_inference else "plain", assembled.with_inferred))
+        return original_run(assembled, query, **kwargs)
+
+    monkeypatch.setattr(build_module, "add_inferred", add)
+    monkeypatch.setattr(build_module, "run_query", run)
+    report = build(Project(root), root / "out", engine="fast")
+    added = events.index(("add", "diplograph-build"))
+    assert all(kind != "inferred" for kind, _ in events[:added])
+    assert {seen for kind, seen in events if kind == "plain"} == {False}
+    assert {seen for kind, seen in events if kind == "inferred"} == {True} and report.triples_inferred > 1000
+
+
+def test_a_fast_build_whose_answers_cannot_be_written_reports_the_reasoners_error_first(tmp_path, monkeypatch):
+    # As when the files came after the reasoner: its error is the build's, and no thread outlives it.
+    import threading
+
+    from diplograph.errors import OutputPathError, UnsupportedAxiomError
+
+    root = copy_project(tmp_path / "project")
+
+    def refuses(*args, **kwargs):
+        raise UnsupportedAxiomError("fast", ("a test axiom",))
+
+    def full(folder, *args, **kwargs):
+        raise OutputPathError(folder / "queries" / "x.csv", "No space left on device")
+
+    monkeypatch.setattr(build_module, "reason", refuses)
+    monkeypatch.setattr(build_module, "_write_answers", full)
+    with pytest.raises(UnsupportedAxiomError):
+        build(Project(root), root / "out", engine="fast")
+    assert not (root / "out").exists() and not list(root.glob("out.tmp-*"))
+    assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]

@@ -69,3 +69,23 @@ def test_after_an_error_no_new_item_is_started():
 def test_workers_is_at_least_one_and_at_most_what_is_asked():
     assert 1 <= workers() <= 2
     assert workers(1) == 1
+
+
+def test_join_waits_until_what_the_work_held_is_freed():
+    import functools
+    import gc
+    import weakref
+
+    from diplograph.threads import Beside
+
+    class Held:
+        pass
+
+    held = Held()
+    gone = weakref.ref(held)
+    done = Beside(functools.partial(lambda h: 1, held), name="t")
+    del held
+    assert done.result() == 1
+    done.join()
+    gc.collect()
+    assert gone() is None

@@ -45,10 +45,15 @@ class Beside:
                     on_done(time.perf_counter() - started)
                 self._done.set()
 
-        threading.Thread(target=run, name=name, daemon=True).start()
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
+        self._thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
+
+    def join(self) -> None:
+        """Wait for the thread itself to end: then what ``work`` held (its arguments) is freed too."""
+        self._thread.join()
 
     def result(self):
         self._done.wait()
