@@ -316,3 +316,20 @@ def test_a_fast_build_whose_answers_cannot_be_written_reports_the_reasoners_erro
         build(Project(root), root / "out", engine="fast")
     assert not (root / "out").exists() and not list(root.glob("out.tmp-*"))
     assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]
+
+
+def test_a_fast_build_reports_a_broken_query_file_at_the_checks_stage_and_leaves_no_thread(tmp_path):
+    # The named queries are read while Oxigraph parses the files: their errors still come after validation.
+    import threading
+
+    from diplograph.errors import QueryError
+
+    root = copy_project(tmp_path / "project")
+    (root / "queries" / "broken.rq").write_text("#+ summary: A broken query (test fixture).\nSELECT ?s WHERE { ?s\n",
+                                                 encoding="utf-8")
+    stages = []
+    with pytest.raises(QueryError, match="broken.rq"):
+        build(Project(root), root / "out", engine="fast", progress=stages.append)
+    assert stages[-1] == "checks" and "validate" in stages
+    assert not (root / "out").exists()
+    assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]

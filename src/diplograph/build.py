@@ -95,7 +95,7 @@ from diplograph.memory import collection_paused, return_freed_memory, set_aside
 from diplograph.threads import Beside
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
-from diplograph.ontology_docs import ontology_html
+from diplograph.ontology_docs import import_pylode, ontology_html
 from diplograph.viz import write_network_html
 
 __all__ = [
@@ -219,6 +219,9 @@ def build(
     beside = engine == "fast"
 
     copying: list[tuple[list[URIRef], Beside]] = []  # the engines' copy of the data, made beside the merge
+    # What needs no data, while Oxigraph parses the files on the other core: the named queries
+    # read (their errors still come at the checks stage), pyLODE imported.
+    ahead = Beside(functools.partial(_ahead, project), name=_THREAD) if beside else None
 
     def copy_beside(names: list[URIRef], copy: Callable[[], object]) -> None:
         copying.append((names, Beside(copy, name=_THREAD)))
@@ -230,6 +233,8 @@ def build(
         finally:
             for _names, pending in copying:
                 pending.wait()  # only once it is there does load end (or fail)
+            if ahead is not None:
+                ahead.wait()
         # counted with the engines' copy after validation, or beside the checks: only on Oxigraph (elsewhere
         # rdflib's SPARQL parser would run in two threads)
         count_later = beside and is_oxigraph(assembled.dataset)
@@ -265,7 +270,7 @@ def build(
                 reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working))
                 del working
             with timer("checks"):
-                named = _named_queries(project)
+                named = ahead.result() if ahead is not None else _named_queries(project)
                 checks = [q for q in named if q.is_check]
                 failures, check_warnings = _run_checks(assembled, checks, allow_service)
                 if failures:
@@ -371,6 +376,11 @@ def _store_inferred(assembled: ProjectDataset, engine: str, reasoning: Beside) -
     return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
     add_inferred(assembled, engine, result=inference)
     return inference
+
+
+def _ahead(project: Project) -> list[NamedQuery]:
+    import_pylode()
+    return _named_queries(project)
 
 
 def _named_queries(project: Project) -> list[NamedQuery]:

@@ -37,6 +37,13 @@ def _quiet_logging():
         root.setLevel(level)
 
 
+def import_pylode() -> None:
+    """Import pyLODE now (0.4 s: it reads its background vocabularies), leaving logging as it was:
+    ``build`` does it while Oxigraph parses the files, on a core that would wait."""
+    with _quiet_logging():
+        import pylode  # noqa: F401
+
+
 def ontology_html(ontology: Graph) -> str:
     """pyLODE's OntPub page of ``ontology`` (the graph holding one ``owl:Ontology``)."""
     with _quiet_logging():
