@@ -489,11 +489,11 @@ def _write_dump(folder: Path, assembled: ProjectDataset, file: str, fmt: str, du
     part.unlink()
 
 
-def _write_answers(folder: Path, report: ValidationReport | None, answers, release: bool = False) -> None:
+def _write_answers(folder: Path, report: ValidationReport | None, answers: list) -> None:
     """The validation report (unless None: written already) and each answer's CSV and JSON files.
 
-    With ``release``, ``answers`` (a list) loses each answer's rows once its files are written,
-    so that they are freed while the dataset grows by ``graph/inferred`` beside.
+    ``answers`` loses each answer's rows once its files are written (``answers[i]`` becomes
+    ``(query, None)``), so that they are freed while the dataset grows by ``graph/inferred`` beside.
     """
     if report is not None:
         _write(folder / "validation-report.ttl",
@@ -503,9 +503,7 @@ def _write_answers(folder: Path, report: ValidationReport | None, answers, relea
     for i, (query, result) in enumerate(answers):
         _write(folder / "queries" / f"{query.name}.csv", functools.partial(write_csv, result))
         _write(folder / "queries" / f"{query.name}.json", functools.partial(write_json, result))
-        if release:
-            answers[i] = (query, None)
-            del result
+        answers[i] = (query, None)
 
 
 def _write(path: Path, content) -> None:
@@ -584,19 +582,18 @@ class _Staged:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def write_answers(self, report: ValidationReport, answers: list) -> bool:
+    def write_answers(self, report: ValidationReport, answers: list) -> None:
         """Write the validation report and ``answers`` now, while the reasoner works (with the fast
         engines the plain queries end first, and at 1M triples the files take 3 s); the rest at
-        :meth:`finish`. Each answer written loses its rows (``answers[i]`` becomes ``(query, None)``).
-        False (nothing written) when the folder could not be made."""
+        :meth:`finish`. Each answer written loses its rows (:func:`_write_answers`). Nothing is
+        written when the folder could not be made (:meth:`finish` raises that error)."""
         if self.folder is None:
-            return False
+            return
         with self._named_outside():
             if self.asserted is not None:
                 self.asserted.result()  # its error first: it wrote the build's first files
-            _write_answers(self.folder, report, answers, release=True)
+            _write_answers(self.folder, report, answers)
         self.answered.update(query.name for query, _result in answers)
-        return True
 
     def finish(self, assembled: ProjectDataset, report: ValidationReport, answers,
                store: StoreSpec | str) -> tuple[tuple[Path, ...], list[Path]]:
