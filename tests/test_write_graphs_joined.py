@@ -1,32 +1,67 @@
-"""Dumping a dataset's graphs in two goes (diplograph.store.write_graphs_before): what build does
-with out/dataset.*, whose asserted graphs are written while the engines work.
+"""Dumping a dataset's graphs in two goes (diplograph.store.append_graphs): what build does with
+out/dataset.*, whose asserted graphs are written while the engines work and graph/inferred added at the end.
 
 Only Oxigraph datasets are dumped so (build writes an rdflib store's dump in one go).
 """
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+from rdflib import Dataset, URIRef
 
-from diplograph.store import graph_names, write_graphs, write_graphs_before
+from diplograph.store import append_graphs, graph_names, new_dataset, write_graphs_file
+from diplograph.store.oxigraph import oxigraph_of
+
+
+def quads(path, fmt: str) -> set:
+    return set(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG))
+
+
+def header(path) -> list[bytes]:
+    return [line for line in path.read_bytes().splitlines() if line.startswith(b"@prefix ")]
+
+
+def copy_of(dataset, names: list[URIRef]) -> Dataset:
+    """A new memory dataset holding just the graphs ``names`` of ``dataset``."""
+    copy = new_dataset("memory")
+    oxigraph_of(copy).extend(q for n in names for q in oxigraph_of(dataset).quads_for_pattern(None, None, None, ox.NamedNode(str(n))))
+    return copy
 
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 @pytest.mark.parametrize("fmt", ["trig", "nquads"])
-def test_graphs_written_before_an_earlier_dump_give_the_bytes_of_one_dump(store, fmt, project_datasets, tmp_path):
-    """build dumps the asserted graphs while the engines work and puts graph/inferred before them at
-    the end (write_graphs_before): the file must be the one a single dump writes, byte for byte."""
+def test_graphs_added_to_an_earlier_dump_give_the_quads_of_one_dump(store, fmt, project_datasets, tmp_path):
+    """build dumps the asserted graphs while the engines work and adds graph/inferred at the end
+    (append_graphs): the file must hold the quads one dump holds, with one TriG prefix header."""
     assembled = project_datasets.get(store)
     names = graph_names(assembled.dataset)
+    whole = tmp_path / "whole"
+    write_graphs_file(assembled.dataset, names, whole, fmt)
+    assert len(quads(whole, fmt)) == sum(len(assembled.dataset.graph(n)) for n in names) > 0
     for split in (1, len(names) // 2, len(names) - 1):
         first, rest = names[:split], names[split:]
-        with open(tmp_path / "rest", "wb") as output:
-            write_graphs(assembled.dataset, rest, output, fmt)
-        with open(tmp_path / "rest", "rb") as earlier, open(tmp_path / "joined", "wb") as output:
-            write_graphs_before(assembled.dataset, first, earlier, output, fmt)
-        with open(tmp_path / "whole", "wb") as output:
-            write_graphs(assembled.dataset, names, output, fmt)
-        assert (tmp_path / "joined").read_bytes() == (tmp_path / "whole").read_bytes(), (fmt, split)
-    with open(tmp_path / "rest", "rb") as earlier, open(tmp_path / "joined", "wb") as output:
-        write_graphs_before(assembled.dataset, [], earlier, output, fmt)  # nothing before: the earlier dump
-    assert (tmp_path / "joined").read_bytes() == (tmp_path / "rest").read_bytes()
+        joined = tmp_path / "joined"
+        write_graphs_file(copy_of(assembled.dataset, first), first, joined, fmt)  # as build: a store holding just those
+        append_graphs(assembled.dataset, rest, joined, fmt)  # from a store holding others too
+        assert quads(joined, fmt) == quads(whole, fmt), (fmt, split)
+        assert header(joined) == header(whole)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["joined", "whole"]  # no scratch file left
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_oxigraph_writes_the_file_itself_only_when_the_dataset_holds_just_those_graphs(fmt, project_datasets, tmp_path, monkeypatch):
+    """write_graphs_file hands the file to Oxigraph's own dump only when the graphs asked for are
+    every graph the store holds; a dump of some of them goes through dump_graphs."""
+    import diplograph.store.oxigraph as oxi
+
+    assembled = project_datasets.get("memory")
+    names = graph_names(assembled.dataset)
+    streamed = []
+    real = oxi.dump_graphs
+    monkeypatch.setattr(oxi, "dump_graphs", lambda *a, **k: streamed.append(a[1]) or real(*a, **k))
+    write_graphs_file(assembled.dataset, names, tmp_path / "all", fmt)
+    assert streamed == []
+    write_graphs_file(assembled.dataset, names[:1], tmp_path / "one", fmt)
+    assert streamed == [names[:1]]
+    assert {q.graph_name.value for q in quads(tmp_path / "one", fmt)} == {str(names[0])}

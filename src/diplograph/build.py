@@ -46,8 +46,9 @@ but ``graph/inferred``) are written beside ``validate``, the distinct triples ar
 copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the
 working store validation read, which nothing else touches), the plain queries' files are written
 while the reasoner works, ``graph/inferred`` is added (in a thread) as soon as the reasoner ends and
-the plain queries have run, while their files are still being written, and the two dumps of the whole dataset are written in threads of their
-own beside the queries that read the inferred graph. Errors are the same and come in the same
+the plain queries have run, while their files are still being written, and the two dumps of the
+whole dataset are finished meanwhile, ``graph/inferred`` added to their end from a dataset of its
+own, beside the queries that read the inferred graph. Errors are the same and come in the same
 order: a check that fails still fails the build before anything the reasoner says, and the build
 waits for every thread before it returns or raises. Python's cycle collector is paused while the
 merge makes its objects (:mod:`diplograph.memory`).
@@ -68,7 +69,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Dataset, URIRef
 
 from diplograph.dataset import ProjectDataset, add_inferred, assemble, reason
 from diplograph.errors import DiplographError, OutputPathError, display_path
@@ -77,22 +78,23 @@ from diplograph.merge import MergeReport
 from diplograph.out_folder import in_use_databases, inside, replace_folder, staging_folder
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, write_csv, write_json
-from diplograph.reasoning import InferenceResult
+from diplograph.reasoning import InferenceResult, store_inferred
 from diplograph.store import (
     DEFAULT_STORE,
     StoreSpec,
     distinct_triples_with,
     graph_sizes,
     is_oxigraph,
+    new_dataset,
     plain_graph,
     working_store,
-    write_graphs,
-    write_graphs_before,
+    append_graphs,
+    write_graphs_file,
 )
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
 from diplograph.memory import collection_paused, return_freed_memory, set_aside
-from diplograph.threads import Beside
+from diplograph.threads import Beside, in_order
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
 from diplograph.ontology_docs import import_pylode, ontology_html
@@ -293,6 +295,7 @@ def build(
                     # The plain queries have read the dataset: graph/inferred goes in as soon as the
                     # reasoner ends, while their files are written (1.6 s at 1M triples).
                     storing = Beside(functools.partial(_store_inferred, assembled, engine, reasoning), name=_THREAD)
+                    staged.dump_beside(assembled, reasoning)  # graph/inferred added to the dumps on a copy of its own
                     try:
                         staged.write_answers(report, answers)  # while the reasoner works; each one's rows then freed
                     except OutputPathError:
@@ -302,7 +305,6 @@ def build(
                     inference = storing.result()
                 else:
                     add_inferred(assembled, engine, result=inference)
-                staged.dump_beside(assembled)  # nothing writes to the dataset from here on
                 answers += [(q, run_query(assembled, q, allow_service=allow_service))
                             for q in named if not q.is_check and q.needs_inference]
                 answers.sort(key=lambda pair: pair[0].name)
@@ -446,14 +448,15 @@ def _write_asserted(folder: Path, assembled: ProjectDataset, dump: bool = True) 
 
     With the fast engines this runs in a thread beside validation, the checks and the queries
     (which leave Python's lock free most of the time): the Python of the network page, pyLODE and
-    the dumps' serialiser, 5 s at 1M triples, is then off the build's path. On Oxigraph the
-    asserted graphs are dumped here (``dataset.*.asserted``) and ``graph/inferred`` is put before
-    them at the end (:func:`_write_files`), with the bytes one dump would write.
+    the page writers, 3 s at 1M triples, is then off the build's path. On Oxigraph the asserted
+    graphs are dumped here (``dataset.*.asserted``, by Oxigraph without Python's lock when they
+    are all the dataset holds) and ``graph/inferred`` is added to their end at the end (:func:`_write_dump`).
     """
     names = tuple(_exported_graphs(assembled)) if dump and is_oxigraph(assembled.dataset) else ()
     for file, fmt in _DUMPS:
         if names:
-            _write(folder / (file + _ASSERTED_PART), lambda h, fmt=fmt: write_graphs(assembled.dataset, names, h, fmt))
+            _write_file(folder / (file + _ASSERTED_PART),
+                        lambda path, fmt=fmt: write_graphs_file(assembled.dataset, names, path, fmt))
     _write(folder / "merge-report.json", assembled.merge.to_json(times=False))
     write_network_html(assembled, folder / "network.html")
     (folder / "ontology").mkdir()
@@ -472,21 +475,27 @@ def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationRepo
     _write_answers(folder, report, answers)
 
 
-def _write_dump(folder: Path, assembled: ProjectDataset, file: str, fmt: str, dumped: tuple[URIRef, ...]) -> None:
-    """Write ``file``, every graph in format ``fmt``: the graphs not in ``dumped``, then the part
-    file :func:`_write_asserted` wrote of those (appended without its prefix lines)."""
-    names = _exported_graphs(assembled)
-    later = [n for n in names if n not in dumped]
+def _write_dump(folder: Path, assembled: ProjectDataset, file: str, fmt: str, dumped: tuple[URIRef, ...],
+                inferred: Dataset | None = None) -> None:
+    """Write ``file``, every graph in format ``fmt``: the part file :func:`_write_asserted` wrote of
+    the graphs ``dumped`` (when there are any), with the other graphs added at its end; those are
+    taken from ``inferred`` when given (a dataset holding ``graph/inferred`` alone), else from the dataset."""
+    target = folder / file
     if not dumped:
-        _write(folder / file, lambda h: write_graphs(assembled.dataset, names, h, fmt))
+        names = _exported_graphs(assembled)
+        _write_file(target, lambda path: write_graphs_file(assembled.dataset, names, path, fmt))
         return
-    part = folder / (file + _ASSERTED_PART)
-    if later and max(map(str, later)) > min(map(str, dumped)):  # not graph/inferred first: dump all again
-        _write(folder / file, lambda h: write_graphs(assembled.dataset, names, h, fmt))
+    if inferred is not None:
+        source, later = inferred, [graph_iri("inferred")]
     else:
-        with open(part, "rb") as earlier:
-            _write(folder / file, lambda h: write_graphs_before(assembled.dataset, later, earlier, h, fmt))
-    part.unlink()
+        source, later = assembled.dataset, [n for n in _exported_graphs(assembled) if n not in dumped]
+
+    def join(path: Path) -> None:
+        os.replace(folder / (file + _ASSERTED_PART), path)
+        if later:
+            append_graphs(source, later, path, fmt)
+
+    _write_file(target, join)
 
 
 def _write_answers(folder: Path, report: ValidationReport | None, answers: list) -> None:
@@ -521,6 +530,16 @@ def _write(path: Path, content) -> None:
             os.fsync(handle.fileno())
     except OSError as exc:
         raise OutputPathError(path, exc.strerror or str(exc)) from None
+
+
+def _write_file(path: Path, fill: Callable[[Path], None]) -> None:
+    """Have ``fill`` write the file ``path``, then sync it to disk; errors name ``path`` (see :func:`_write`)."""
+    try:
+        fill(path)
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    except OSError as exc:  # Oxigraph's have no strerror: "No space left on device (os error 28)"
+        raise OutputPathError(path, exc.strerror or str(exc).split(" (os error")[0]) from None
 
 
 class _Staged:
@@ -564,16 +583,23 @@ class _Staged:
         if self.asserted is not None:
             self.asserted.wait()
 
-    def dump_beside(self, assembled: ProjectDataset) -> None:
-        """Start writing the two dumps of the whole dataset, each in a thread (Oxigraph writes them
-        without holding Python's lock), once ``graph/inferred`` is in and nothing writes to the
-        dataset again: 2 s at 1M triples, beside the queries that read the inferred graph. Only
-        after :meth:`write_answers` (which raised the writer's error); errors come at :meth:`finish`."""
-        if self.folder is None or self.asserted is None or not self.answered:
+    def dump_beside(self, assembled: ProjectDataset, reasoning: Beside) -> None:
+        """Start writing the two dumps of the whole dataset in a thread that waits for the reasoner,
+        puts what it concluded in a dataset of its own and adds that, ``graph/inferred``, to the end
+        of the asserted graphs' dumps (:meth:`write_asserted_beside`). Oxigraph writes both without
+        Python's lock, while ``graph/inferred`` goes into the dataset and the queries that read it
+        run: 4 s at 1M triples off the build's path. Errors come at :meth:`finish` (an error of the
+        writer of the asserted graphs, or of the reasoner, the build raises before)."""
+        if self.folder is None or self.asserted is None:
             return
+        self.dumps = [Beside(functools.partial(self._dump_with_inferred, assembled, reasoning), name=_THREAD)]
+
+    def _dump_with_inferred(self, assembled: ProjectDataset, reasoning: Beside) -> None:
         dumped = self.asserted.result()
-        self.dumps = [Beside(functools.partial(_write_dump, self.folder, assembled, file, fmt, dumped), name=_THREAD)
-                      for file, fmt in _DUMPS]
+        inferred = new_dataset("memory")
+        store_inferred(inferred, reasoning.result())
+        in_order(lambda dump: _write_dump(self.folder, assembled, *dump, dumped, inferred), _DUMPS,
+                 threads=len(_DUMPS), name=_THREAD)
 
     def discard(self) -> None:
         self.wait()

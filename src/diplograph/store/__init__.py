@@ -37,8 +37,8 @@ rdflib store).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import BinaryIO
 
 import rdflib.plugins.sparql
@@ -95,8 +95,9 @@ __all__ = [
     "store_spec",
     "syntax_error_location",
     "working_store",
+    "append_graphs",
     "write_graphs",
-    "write_graphs_before",
+    "write_graphs_file",
 ]
 
 
@@ -288,18 +289,34 @@ def write_graphs(dataset: Dataset, names: Sequence[URIRef], output: BinaryIO, fm
     export.serialize(destination=output, format=fmt, encoding="utf-8")
 
 
-def write_graphs_before(dataset: Dataset, names: Sequence[URIRef], earlier: BinaryIO, output: BinaryIO, fmt: str) -> None:
-    """Write the named graphs ``names`` of an Oxigraph dataset, then the graphs an earlier
-    :func:`write_graphs` wrote to ``earlier`` (an open binary file; all of them sorting after ``names``),
-    to ``output``: the bytes :func:`write_graphs` would write for all of them.
+def write_graphs_file(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt: str) -> None:
+    """:func:`write_graphs` into the file ``path`` (made, or replaced).
 
-    ``build`` dumps the asserted graphs while the engines work, and only ``graph/inferred`` at the end.
+    When an Oxigraph dataset holds exactly the graphs ``names``, Oxigraph writes the file itself
+    (:func:`~diplograph.store.oxigraph.dump_store`, the graphs in its own order), without taking
+    turns with Python work for Python's lock: 2 s at 1M triples, run beside validation.
     """
-    if names:
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    if _ox.dump_store(dataset, names, path, fmt, prefixes):
+        return
+    with open(path, "wb") as output:
         write_graphs(dataset, names, output, fmt)
-        _ox.append_dump(output, earlier, fmt)
-    else:  # the earlier dump is the whole file, its prefix header too
-        shutil.copyfileobj(earlier, output, 1 << 20)
+
+
+def append_graphs(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt: str) -> None:
+    """Add the named graphs ``names`` of ``dataset`` to the end of ``path``, a dump of other graphs
+    in ``fmt`` that :func:`write_graphs_file` wrote: the file then holds the quads of one dump of
+    them all, with one TriG prefix header.
+
+    ``build`` dumps the asserted graphs while the engines work, and adds ``graph/inferred`` at the end.
+    """
+    more = path.with_name(path.name + ".more")
+    try:
+        write_graphs_file(dataset, names, more, fmt)
+        with open(more, "rb") as earlier, open(path, "ab") as output:
+            _ox.append_dump(output, earlier, fmt)
+    finally:
+        more.unlink(missing_ok=True)
 
 
 def working_store(dataset: Dataset, names: Sequence[URIRef]) -> WorkingStore:

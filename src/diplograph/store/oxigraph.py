@@ -50,6 +50,7 @@ __all__ = [
     "from_ox",
     "distinct_triples_with",
     "dump_graphs",
+    "dump_store",
     "graph_sizes",
     "memory_dataset",
     "oxigraph_of",
@@ -222,11 +223,35 @@ def dump_graphs(dataset: Dataset, names: Sequence[URIRef], output, fmt: str,
     return True
 
 
-def append_dump(output, earlier, fmt: str) -> None:
-    """Copy ``earlier`` (a binary file holding a :func:`dump_graphs` dump, in ``fmt``, with the same
-    prefixes) to the end of ``output``, which holds a dump of graphs sorting before it.
+def dump_store(dataset: Dataset, names: Sequence[URIRef], path: Path | str, fmt: str,
+               prefixes: dict[str, str] | None = None) -> bool:
+    """Have Oxigraph write every graph of an Oxigraph dataset to the file ``path`` as ``fmt``, in
+    its own order of the graphs; False, writing nothing, unless the graphs holding triples are
+    exactly ``names`` and the default graph is empty (or on other stores).
 
-    The result has the bytes of one dump of all those graphs: the serialiser writes each graph on
+    No Python term stands between Oxigraph's indexes and the file, so the dump never waits for
+    Python's lock: beside Python work on the other core (``build`` dumps while it validates) it
+    takes its own time, where :func:`dump_graphs` took turns with that work for the lock.
+    """
+    inner = oxigraph_of(dataset)
+    if inner is None or _graph_holds(inner, ox.DefaultGraph()):
+        return False
+    held = {g.value for g in inner.named_graphs() if _graph_holds(inner, g)}
+    if held != {str(n) for n in names}:
+        return False
+    inner.dump(str(path), DUMP_FORMATS[fmt], prefixes=prefixes if fmt == "trig" else None)
+    return True
+
+
+def _graph_holds(store: ox.Store, graph) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+
+def append_dump(output, earlier, fmt: str) -> None:
+    """Copy ``earlier`` (a binary file holding a dump in ``fmt``, with the same prefixes) to the end
+    of ``output``, which holds a dump of other graphs.
+
+    The result holds the quads of one dump of all those graphs: the serialiser writes each graph on
     its own (its block, in TriG), so only the second TriG prefix header, the same lines again, is left out.
     """
     if fmt == "trig":  # the prefix lines come first, one per line (IRIs hold no line break)
