@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, URIRef
 
-from diplograph.store import append_graphs, graph_names, new_dataset, write_graphs_file
+from diplograph.store import append_graphs, graph_names, new_dataset, plain_graph, write_graphs_file
 from diplograph.store.oxigraph import oxigraph_of
 
 
@@ -65,3 +65,32 @@ def test_oxigraph_writes_the_file_itself_only_when_the_dataset_holds_just_those_
     write_graphs_file(assembled.dataset, names[:1], tmp_path / "one", fmt)
     assert streamed == [names[:1]]
     assert {q.graph_name.value for q in quads(tmp_path / "one", fmt)} == {str(names[0])}
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_a_graph_added_at_the_end_keeps_literals_that_look_like_line_ends(fmt, tmp_path):
+    """append_graphs makes a graph's N-Triples its N-Quads line by line, and puts its TriG triples
+    in a block: literals holding " .", line breaks and quotes, language tags and datatypes come
+    out as they went in, and rdflib reads the file as well as Oxigraph does. An empty graph adds nothing."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    first, second, empty = (URIRef(f"https://example.org/graph/{n}") for n in ("a", "b", "c"))
+    dataset = new_dataset("memory")
+    dataset.graph(first).add((s, p, Literal("one")))
+    values = [Literal("ends in a dot ."), Literal("two lines .\nsecond ."), Literal('say "x" .', lang="en"),
+              Literal("4.0", datatype=XSD.decimal), URIRef("https://example.org/o")]
+    for value in values:
+        dataset.graph(second).add((s, p, value))
+    path = tmp_path / "dump"
+    write_graphs_file(copy_of(dataset, [first]), [first], path, fmt)
+    before = path.read_bytes()
+    append_graphs(dataset, [empty], path, fmt)
+    assert path.read_bytes() == before
+    append_graphs(dataset, [second], path, fmt)
+    expected = set(oxigraph_of(dataset))
+    assert quads(path, fmt) == expected and len(expected) == 1 + len(values)
+    parsed = Dataset().parse(path, format=fmt)
+    assert {(str(g.identifier), len(g)) for g in parsed.graphs() if len(g)} == {(str(first), 1), (str(second), len(values))}
+    assert set(parsed.graph(second)) == set(plain_graph(dataset, [second]))  # as the store holds them ("4.0" is "4")

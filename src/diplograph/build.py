@@ -47,8 +47,8 @@ copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queri
 working store validation read, which nothing else touches), the plain queries' files are written
 while the reasoner works, ``graph/inferred`` is added (in a thread) as soon as the reasoner ends and
 the plain queries have run, while their files are still being written, and the two dumps of the
-whole dataset are finished meanwhile, ``graph/inferred`` added to their end from a dataset of its
-own, beside the queries that read the inferred graph. Errors are the same and come in the same
+whole dataset are finished (``graph/inferred`` added to their end) in threads of their own beside
+the queries that read the inferred graph. Errors are the same and come in the same
 order: a check that fails still fails the build before anything the reasoner says, and the build
 waits for every thread before it returns or raises. Python's cycle collector is paused while the
 merge makes its objects (:mod:`diplograph.memory`).
@@ -69,7 +69,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 
 from diplograph.dataset import ProjectDataset, add_inferred, assemble, reason
 from diplograph.errors import DiplographError, OutputPathError, display_path
@@ -78,14 +78,13 @@ from diplograph.merge import MergeReport
 from diplograph.out_folder import in_use_databases, inside, replace_folder, staging_folder
 from diplograph.project import Project
 from diplograph.queries import NamedQuery, QueryResult, list_queries, run_query, write_csv, write_json
-from diplograph.reasoning import InferenceResult, store_inferred
+from diplograph.reasoning import InferenceResult
 from diplograph.store import (
     DEFAULT_STORE,
     StoreSpec,
     distinct_triples_with,
     graph_sizes,
     is_oxigraph,
-    new_dataset,
     plain_graph,
     working_store,
     append_graphs,
@@ -94,7 +93,7 @@ from diplograph.store import (
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
 from diplograph.memory import collection_paused, return_freed_memory, set_aside
-from diplograph.threads import Beside, in_order
+from diplograph.threads import Beside
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
 from diplograph.ontology_docs import import_pylode, ontology_html
@@ -295,7 +294,6 @@ def build(
                     # The plain queries have read the dataset: graph/inferred goes in as soon as the
                     # reasoner ends, while their files are written (1.6 s at 1M triples).
                     storing = Beside(functools.partial(_store_inferred, assembled, engine, reasoning), name=_THREAD)
-                    staged.dump_beside(assembled, reasoning)  # graph/inferred added to the dumps on a copy of its own
                     try:
                         staged.write_answers(report, answers)  # while the reasoner works; each one's rows then freed
                     except OutputPathError:
@@ -303,6 +301,7 @@ def build(
                         reasoning.result()  # the reasoner's error first, as when the files came after it
                         raise
                     inference = storing.result()
+                    staged.dump_beside(assembled, inference)  # nothing writes to the dataset from here on
                 else:
                     add_inferred(assembled, engine, result=inference)
                 answers += [(q, run_query(assembled, q, allow_service=allow_service))
@@ -476,24 +475,22 @@ def _write_files(folder: Path, assembled: ProjectDataset, report: ValidationRepo
 
 
 def _write_dump(folder: Path, assembled: ProjectDataset, file: str, fmt: str, dumped: tuple[URIRef, ...],
-                inferred: Dataset | None = None) -> None:
+                later: tuple[URIRef, ...] | None = None) -> None:
     """Write ``file``, every graph in format ``fmt``: the part file :func:`_write_asserted` wrote of
-    the graphs ``dumped`` (when there are any), with the other graphs added at its end; those are
-    taken from ``inferred`` when given (a dataset holding ``graph/inferred`` alone), else from the dataset."""
+    the graphs ``dumped`` (when there are any), with the other graphs, ``later`` (by default
+    every graph not in ``dumped``), added at its end."""
     target = folder / file
     if not dumped:
         names = _exported_graphs(assembled)
         _write_file(target, lambda path: write_graphs_file(assembled.dataset, names, path, fmt))
         return
-    if inferred is not None:
-        source, later = inferred, [graph_iri("inferred")]
-    else:
-        source, later = assembled.dataset, [n for n in _exported_graphs(assembled) if n not in dumped]
+    if later is None:
+        later = tuple(n for n in _exported_graphs(assembled) if n not in dumped)
 
     def join(path: Path) -> None:
         os.replace(folder / (file + _ASSERTED_PART), path)
         if later:
-            append_graphs(source, later, path, fmt)
+            append_graphs(assembled.dataset, later, path, fmt)
 
     _write_file(target, join)
 
@@ -583,23 +580,18 @@ class _Staged:
         if self.asserted is not None:
             self.asserted.wait()
 
-    def dump_beside(self, assembled: ProjectDataset, reasoning: Beside) -> None:
-        """Start writing the two dumps of the whole dataset in a thread that waits for the reasoner,
-        puts what it concluded in a dataset of its own and adds that, ``graph/inferred``, to the end
-        of the asserted graphs' dumps (:meth:`write_asserted_beside`). Oxigraph writes both without
-        Python's lock, while ``graph/inferred`` goes into the dataset and the queries that read it
-        run: 4 s at 1M triples off the build's path. Errors come at :meth:`finish` (an error of the
-        writer of the asserted graphs, or of the reasoner, the build raises before)."""
-        if self.folder is None or self.asserted is None:
+    def dump_beside(self, assembled: ProjectDataset, inference: InferenceResult) -> None:
+        """Start finishing the two dumps of the whole dataset, each in a thread, once ``graph/inferred``
+        is in and nothing writes to the dataset again: Oxigraph writes the inferred graph's triples
+        without Python's lock, and they are added to the end of the asserted graphs' dumps
+        (:meth:`write_asserted_beside`), beside the queries that read the inferred graph. Only after
+        :meth:`write_answers` (which raised the writer's error); errors come at :meth:`finish`."""
+        if self.folder is None or self.asserted is None or not self.answered:
             return
-        self.dumps = [Beside(functools.partial(self._dump_with_inferred, assembled, reasoning), name=_THREAD)]
-
-    def _dump_with_inferred(self, assembled: ProjectDataset, reasoning: Beside) -> None:
         dumped = self.asserted.result()
-        inferred = new_dataset("memory")
-        store_inferred(inferred, reasoning.result())
-        in_order(lambda dump: _write_dump(self.folder, assembled, *dump, dumped, inferred), _DUMPS,
-                 threads=len(_DUMPS), name=_THREAD)
+        later = (graph_iri("inferred"),) if inference.kept else ()
+        self.dumps = [Beside(functools.partial(_write_dump, self.folder, assembled, file, fmt, dumped, later), name=_THREAD)
+                      for file, fmt in _DUMPS]
 
     def discard(self) -> None:
         self.wait()

@@ -308,13 +308,21 @@ def append_graphs(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt: st
     in ``fmt`` that :func:`write_graphs_file` wrote: the file then holds the quads of one dump of
     them all, with one TriG prefix header.
 
-    ``build`` dumps the asserted graphs while the engines work, and adds ``graph/inferred`` at the end.
+    On Oxigraph each graph's triples are written by Oxigraph without Python's lock and made its
+    quads as they are copied (:func:`~diplograph.store.oxigraph.append_graph`). ``build`` dumps
+    the asserted graphs while the engines work, and adds ``graph/inferred`` at the end.
     """
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     more = path.with_name(path.name + ".more")
     try:
-        write_graphs_file(dataset, names, more, fmt)
-        with open(more, "rb") as earlier, open(path, "ab") as output:
-            _ox.append_dump(output, earlier, fmt)
+        for name in names:
+            if _ox.dump_graph_triples(dataset, name, more, fmt, prefixes):
+                with open(more, "rb") as triples, open(path, "ab") as output:
+                    _ox.append_graph(output, triples, name, fmt)
+                continue
+            write_graphs_file(dataset, [name], more, fmt)
+            with open(more, "rb") as earlier, open(path, "ab") as output:
+                _ox.append_dump(output, earlier, fmt)
     finally:
         more.unlink(missing_ok=True)
 

@@ -49,6 +49,7 @@ __all__ = [
     "add_triples",
     "from_ox",
     "distinct_triples_with",
+    "dump_graph_triples",
     "dump_graphs",
     "dump_store",
     "graph_sizes",
@@ -243,6 +244,63 @@ def dump_store(dataset: Dataset, names: Sequence[URIRef], path: Path | str, fmt:
     return True
 
 
+def dump_graph_triples(dataset: Dataset, graph: URIRef, path: Path | str, fmt: str,
+                       prefixes: dict[str, str] | None = None) -> bool:
+    """Have Oxigraph write the triples of the named graph ``graph`` of an Oxigraph dataset to the
+    file ``path``, without Python's lock (:func:`dump_store`): as N-Triples for ``fmt`` "nquads",
+    as TriG of the default graph (prefixed) for "trig". :func:`append_graph` makes them the
+    graph's quads. False, writing nothing, on other stores."""
+    inner = oxigraph_of(dataset)
+    if inner is None:
+        return False
+    kind = ox.RdfFormat.N_TRIPLES if fmt == "nquads" else DUMP_FORMATS[fmt]
+    inner.dump(str(path), kind, from_graph=ox.NamedNode(str(graph)), prefixes=prefixes if fmt == "trig" else None)
+    return True
+
+
+def append_graph(output, triples, graph: URIRef, fmt: str) -> None:
+    """Copy ``triples`` (a binary file :func:`dump_graph_triples` wrote of ``graph``, in ``fmt``)
+    to the end of ``output`` as the quads of ``graph``, without the TriG prefix header.
+
+    N-Quads: each line gets the graph's name before its closing " ." (a line of N-Triples is one
+    triple, and no term holds a line break: the first " .\n" of a line is its end). TriG: the
+    triples, statements of the same grammar inside a graph's block, are put in one.
+    """
+    name = ox.NamedNode(str(graph))  # refuses what is not an IRI
+    if fmt == "trig":
+        _skip_prefixes(triples)
+        chunk = triples.read(_CHUNK_BYTES)
+        if not chunk:
+            return  # no triple: no block
+        output.write(f"{name} {{\n".encode())
+        while chunk:
+            output.write(chunk)
+            chunk = triples.read(_CHUNK_BYTES)
+        output.write(b"}\n")
+        return
+    end = f" {name} .\n".encode()
+    rest = b""
+    while chunk := triples.read(_CHUNK_BYTES):
+        chunk = rest + chunk
+        cut = chunk.rfind(b"\n") + 1
+        output.write(chunk[:cut].replace(b" .\n", end))
+        rest = chunk[cut:]
+    if rest:
+        raise ValueError(f"not N-Triples, one triple a line: {rest[:60]!r}")
+
+
+_CHUNK_BYTES = 1 << 20
+
+
+def _skip_prefixes(dump) -> None:
+    """Read past the prefix lines a TriG dump starts with (one per line: IRIs hold no line break)."""
+    while True:
+        start = dump.tell()
+        if not dump.readline().startswith(b"@prefix "):
+            dump.seek(start)
+            return
+
+
 def _graph_holds(store: ox.Store, graph) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
 
@@ -254,14 +312,9 @@ def append_dump(output, earlier, fmt: str) -> None:
     The result holds the quads of one dump of all those graphs: the serialiser writes each graph on
     its own (its block, in TriG), so only the second TriG prefix header, the same lines again, is left out.
     """
-    if fmt == "trig":  # the prefix lines come first, one per line (IRIs hold no line break)
-        while True:
-            start = earlier.tell()
-            line = earlier.readline()
-            if not line.startswith(b"@prefix "):
-                earlier.seek(start)
-                break
-    shutil.copyfileobj(earlier, output, 1 << 20)
+    if fmt == "trig":
+        _skip_prefixes(earlier)
+    shutil.copyfileobj(earlier, output, _CHUNK_BYTES)
 
 
 # --- SPARQL ------------------------------------------------------------------------------
