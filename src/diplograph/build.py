@@ -243,7 +243,7 @@ def build(
         triples_asserted = None if count_later else distinct_triples(assembled)
     with set_aside():  # what the load made stays: later cycle collections need not walk it
         staged = _Staged(out)
-        reasoning = storing = None
+        reasoning = storing = sizing = None
         try:
             if beside and is_oxigraph(assembled.dataset):
                 # The files of the asserted graphs, while the engines work. Not on other stores: there
@@ -302,6 +302,7 @@ def build(
                         raise
                     inference = storing.result()
                     staged.dump_beside(assembled, inference)  # nothing writes to the dataset from here on
+                    sizing = Beside(functools.partial(graph_sizes, assembled.dataset), name=_THREAD)  # for the report
                 else:
                     add_inferred(assembled, engine, result=inference)
                 answers += [(q, run_query(assembled, q, allow_service=allow_service))
@@ -313,13 +314,13 @@ def build(
             staged.discard()
             raise
         finally:
-            for pending in (counting, reasoning, storing):
+            for pending in (counting, reasoning, storing, sizing):
                 if pending is not None:
                     pending.wait()  # never leave an engine running on a dataset the caller gets back
         with timer("write"):
             files, kept = staged.finish(assembled, report, answers, store)
 
-        sizes = graph_sizes(assembled.dataset)
+        sizes = sizing.result() if sizing is not None else graph_sizes(assembled.dataset)
         return BuildReport(
             out_dir=out,
             graphs=len([n for n in assembled.view if sizes.get(n)]),
