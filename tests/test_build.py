@@ -333,3 +333,53 @@ def test_a_fast_build_reports_a_broken_query_file_at_the_checks_stage_and_leaves
     assert stages[-1] == "checks" and "validate" in stages
     assert not (root / "out").exists()
     assert not [t for t in threading.enumerate() if t.name == "diplograph-build"]
+
+
+def test_a_fast_build_makes_the_ontology_page_while_the_files_are_parsed(project, monkeypatch):
+    """With the fast engines the ontology page is made ahead, from the ontology files as the
+    dataset will hold them, and written as it is: pyLODE runs once."""
+    from diplograph.ontology_docs import ontology_html
+
+    made: list[int] = []
+    monkeypatch.setattr(build_module, "ontology_html", lambda graph: made.append(len(graph)) or ontology_html(graph))
+    build(project, project.out_dir, engine="fast")
+    assert len(made) == 1 and made[0] > 0
+    assert "<html" in (project.out_dir / "ontology" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_ontology_page_made_ahead_of_other_triples_is_made_again(project, monkeypatch):
+    """The page made ahead is written only if it shows the triples the dataset's ontology graph
+    holds: here the ontology is read ahead with one class more (as if the file changed while the
+    build ran), and the page written is the dataset's, without it."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    from diplograph.dataset import read_ontology
+
+    extra = URIRef("https://example.org/fixture#OnlyReadAhead")
+
+    def read_with_one_more(found):
+        graph = read_ontology(found)
+        graph.add((extra, RDF.type, OWL.Class))
+        graph.add((extra, RDFS.label, Literal("only read ahead")))
+        return graph
+
+    monkeypatch.setattr(build_module, "read_ontology", read_with_one_more)
+    build(project, project.out_dir, engine="fast")
+    page = (project.out_dir / "ontology" / "index.html").read_text(encoding="utf-8")
+    assert "<html" in page and "only read ahead" not in page
+
+
+def test_a_broken_ontology_file_still_fails_the_load_stage(project_dir, capsys):
+    """Reading the ontology ahead does not change what a broken ontology file gives: the load
+    stage's one-line error, exit 2, and no out/."""
+    from diplograph.cli import main
+
+    broken = sorted((project_dir / "ontology").glob("*.ttl"))[0]
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nthis is not turtle\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--engine", "fast"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: ontology/{broken.name}:"), err
+    assert not (project_dir / "out").exists()

@@ -39,8 +39,9 @@ database inside ``out/`` that a running ``diplograph serve`` holds (:attr:`Build
 that this build's store is, is never moved or deleted: the rest of ``out/`` is replaced around it.
 
 With the fast engines (``engine="fast"``), which evaluate inside Oxigraph without holding
-Python's lock, the work is spread over two cores: the engines' copy of the data is made in a
-thread while the merge reconciles the files (its changes replayed on the copy), the files that
+Python's lock, the work is spread over two cores: the ontology page is made while Oxigraph parses
+the files (and written if the dataset's ontology graph holds what it shows), the engines' copy of
+the data is made in a thread while the merge reconciles the files (its changes replayed on the copy), the files that
 only read the asserted graphs (network page, ontology page, merge report, the dumps of every graph
 but ``graph/inferred``) are written beside ``validate``, the distinct triples are counted with the
 copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the
@@ -69,9 +70,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 
-from diplograph.dataset import ProjectDataset, add_inferred, assemble, reason
+from diplograph.dataset import ProjectDataset, add_inferred, assemble, read_ontology, reason
 from diplograph.errors import DiplographError, OutputPathError, display_path
 from diplograph.iris import graph_iri
 from diplograph.merge import MergeReport
@@ -88,6 +90,7 @@ from diplograph.store import (
     plain_graph,
     working_store,
     append_graphs,
+    as_stored,
     write_graphs_file,
 )
 from diplograph.summary import distinct_triples
@@ -223,6 +226,7 @@ def build(
     # What needs no data, while Oxigraph parses the files on the other core: the named queries
     # read (their errors still come at the checks stage), pyLODE imported.
     ahead = Beside(functools.partial(_ahead, project), name=_THREAD) if beside else None
+    page_ahead = Beside(functools.partial(_ontology_page, project), name=_THREAD) if beside else None
 
     def copy_beside(names: list[URIRef], copy: Callable[[], object]) -> None:
         copying.append((names, Beside(copy, name=_THREAD)))
@@ -234,8 +238,9 @@ def build(
         finally:
             for _names, pending in copying:
                 pending.wait()  # only once it is there does load end (or fail)
-            if ahead is not None:
-                ahead.wait()
+            for early in (ahead, page_ahead):
+                if early is not None:
+                    early.wait()
         # counted with the engines' copy after validation, or beside the checks: only on Oxigraph (elsewhere
         # rdflib's SPARQL parser would run in two threads)
         count_later = beside and is_oxigraph(assembled.dataset)
@@ -249,7 +254,7 @@ def build(
                 # The files of the asserted graphs, while the engines work. Not on other stores: there
                 # reading is Python (rdflib's SPARQL, not safe in two threads) or a server's answers,
                 # and build draws them from the memory copy it makes before the inferred graph.
-                staged.write_asserted_beside(assembled)
+                staged.write_asserted_beside(assembled, page_ahead.result())
             with timer("validate"):
                 # The fast engines read one copy of the data graphs: validation leaves it as it was, and the
                 # reasoner adds to it (one copy fewer: 3 s and the data's size in memory at 1M triples).
@@ -385,6 +390,26 @@ def _ahead(project: Project) -> list[NamedQuery]:
     return _named_queries(project)
 
 
+@dataclass(frozen=True)
+class _Page:
+    """The ontology page, made while Oxigraph parses the data on the other core, and the graph it shows."""
+
+    graph: Graph
+    html: str
+
+
+def _ontology_page(project: Project) -> _Page | None:
+    """The ontology page of the ontology files as the dataset will hold them (read as
+    :func:`~diplograph.dataset.assemble` reads them, and as Oxigraph gives them back). None when
+    that fails: the load stage says what is wrong with the files, and the page is made (or fails)
+    where it always was. :func:`_write_asserted` uses it only for the graph the dataset holds."""
+    try:
+        graph = as_stored(read_ontology(project))
+        return _Page(graph, ontology_html(graph))
+    except Exception:  # noqa: BLE001 - said again, where it always was, if it is not the files' fault
+        return None
+
+
 def _named_queries(project: Project) -> list[NamedQuery]:
     if not project.queries_dir.is_dir():
         return []
@@ -443,7 +468,8 @@ _DUMPS = (("dataset.trig", "trig"), ("dataset.nq", "nquads"))
 _ASSERTED_PART = ".asserted"
 
 
-def _write_asserted(folder: Path, assembled: ProjectDataset, dump: bool = True) -> tuple[URIRef, ...]:
+def _write_asserted(folder: Path, assembled: ProjectDataset, dump: bool = True,
+                    page: _Page | None = None) -> tuple[URIRef, ...]:
     """The files that only read the asserted graphs; the names of the graphs dumped (with ``dump``).
 
     With the fast engines this runs in a thread beside validation, the checks and the queries
@@ -461,7 +487,8 @@ def _write_asserted(folder: Path, assembled: ProjectDataset, dump: bool = True) 
     write_network_html(assembled, folder / "network.html")
     (folder / "ontology").mkdir()
     ontology = plain_graph(assembled.dataset, [graph_iri("ontology")])
-    _write(folder / "ontology" / "index.html", ontology_html(ontology))
+    early = page is not None and isomorphic(page.graph, ontology)  # the page made ahead shows these triples
+    _write(folder / "ontology" / "index.html", page.html if early else ontology_html(ontology))
     return names
 
 
@@ -572,9 +599,9 @@ class _Staged:
             where = _in_out(Path(exc.filename), tmp, out) if exc.filename else out
             raise OutputPathError(where, exc.strerror or str(exc)) from None
 
-    def write_asserted_beside(self, assembled: ProjectDataset) -> None:
+    def write_asserted_beside(self, assembled: ProjectDataset, page: _Page | None = None) -> None:
         if self.folder is not None:
-            self.asserted = Beside(functools.partial(_write_asserted, self.folder, assembled), name=_THREAD)
+            self.asserted = Beside(functools.partial(_write_asserted, self.folder, assembled, page=page), name=_THREAD)
 
     def wait(self) -> None:
         """Wait for the writer in its thread: before anything writes to the dataset it reads."""

@@ -65,7 +65,8 @@ from diplograph.store import (
 )
 from diplograph.terms import bind_prefixes
 
-__all__ = ["DATA_DEFAULT_GRAPH", "MANIFEST_FILE", "ProjectDataset", "add_inferred", "assemble", "load_data_file", "reason"]
+__all__ = ["DATA_DEFAULT_GRAPH", "MANIFEST_FILE", "ProjectDataset", "add_inferred", "assemble", "load_data_file", "read_ontology",
+           "reason"]
 
 #: Where an on-disk store records which inputs its graphs were assembled from.
 MANIFEST_FILE = "diplograph-manifest.json"
@@ -239,6 +240,15 @@ class _Inputs:
             stat = path.stat()
             rows.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
         return rows
+
+
+def read_ontology(project: Project) -> Graph:
+    """The project's ontology files read into one graph, as :func:`assemble` reads them (its first
+    problem raised)."""
+    graph, errors = _read_graphs(project.ontology_files)
+    if errors:
+        raise errors[0]
+    return graph
 
 
 def _read_graphs(paths: Sequence[Path]) -> tuple[Graph, list[InputError]]:

@@ -96,6 +96,7 @@ __all__ = [
     "syntax_error_location",
     "working_store",
     "append_graphs",
+    "as_stored",
     "write_graphs",
     "write_graphs_file",
 ]
@@ -143,6 +144,15 @@ def add_graph(dataset: Dataset, name: URIRef, graph: Iterable[tuple[Node, Node, 
     if not _ox.add_triples(dataset, name, graph):
         target.addN((s, p, o, target) for s, p, o in graph)
     return target
+
+
+def as_stored(graph: Graph) -> Graph:
+    """``graph`` as an Oxigraph dataset gives it back once it holds it (:func:`plain_graph` of
+    :func:`add_graph`): Oxigraph keeps some literals in a canonical form ("2"^^xsd:nonNegativeInteger
+    comes back as "2"^^xsd:integer), blank nodes keep their labels."""
+    dataset = new_dataset("memory")
+    add_graph(dataset, URIRef("urn:x-diplograph:as-stored"), graph)
+    return plain_graph(dataset, [URIRef("urn:x-diplograph:as-stored")])
 
 
 def bulk_load(dataset: Dataset, path, name: URIRef) -> bool:
