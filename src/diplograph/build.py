@@ -96,7 +96,7 @@ from diplograph.store import (
 from diplograph.summary import distinct_triples
 from diplograph.terms import bind_prefixes, shorten
 from diplograph.memory import collection_paused, return_freed_memory, set_aside
-from diplograph.threads import Beside
+from diplograph.threads import Beside, in_order, workers
 from diplograph.validation.project import validate_dataset
 from diplograph.validation.report import ValidationReport, ValidationResult
 from diplograph.ontology_docs import import_pylode, ontology_html
@@ -310,8 +310,12 @@ def build(
                     sizing = Beside(functools.partial(graph_sizes, assembled.dataset), name=_THREAD)  # for the report
                 else:
                     add_inferred(assembled, engine, result=inference)
-                answers += [(q, run_query(assembled, q, allow_service=allow_service))
-                            for q in named if not q.is_check and q.needs_inference]
+                # Two at a time on two cores, beside the dumps: Oxigraph answers without Python's lock
+                # (rdflib's SPARQL parser is not safe in two threads: one at a time on other stores).
+                later = [q for q in named if not q.is_check and q.needs_inference]
+                together = workers() if beside and is_oxigraph(assembled.dataset) else 1
+                answers += zip(later, in_order(functools.partial(_answer, assembled, allow_service=allow_service), later,
+                                               threads=together, name=_THREAD), strict=True)
                 answers.sort(key=lambda pair: pair[0].name)
             if counting is not None:
                 triples_asserted = counting.result()
@@ -383,6 +387,10 @@ def _store_inferred(assembled: ProjectDataset, engine: str, reasoning: Beside) -
     return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
     add_inferred(assembled, engine, result=inference)
     return inference
+
+
+def _answer(assembled: ProjectDataset, query: NamedQuery, *, allow_service: bool) -> QueryResult:
+    return run_query(assembled, query, allow_service=allow_service)
 
 
 def _ahead(project: Project) -> list[NamedQuery]:
