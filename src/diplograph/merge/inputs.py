@@ -30,7 +30,7 @@ from diplograph.loading import DATASET_FORMATS, load_dataset_file, load_graph
 from diplograph.namespaces import GRAPH
 from diplograph.terms import plain
 
-__all__ = ["GraphInput", "Triple", "file_facts", "graph_kind", "graph_name", "rdflib_graphs", "read_inputs"]
+__all__ = ["GraphInput", "Triple", "file_facts", "file_sha256", "graph_kind", "graph_name", "rdflib_graphs", "read_at", "read_inputs"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -108,9 +108,25 @@ def rdflib_graphs(path: Path, default_name: URIRef) -> dict[URIRef, list[Triple]
 
 def file_facts(path: Path, kind: str) -> tuple[str, str, URIRef]:
     """(SHA-256 of the file, when it was read, its default graph name)."""
-    sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-    loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-    return sha, loaded_at, graph_name(kind, path.stem)
+    loaded_at, name = read_at(path, kind)
+    return file_sha256(path), loaded_at, name
+
+
+def read_at(path: Path, kind: str) -> tuple[str, URIRef]:
+    """(when the file is read: now, its default graph name): :func:`file_facts` but the checksum."""
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(), graph_name(kind, path.stem)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 ("" for what is not a file), read a few megabytes at a time: hashlib lets
+    go of Python's lock on each, so it can run beside the parse."""
+    if not path.is_file():
+        return ""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def graph_kind(name: URIRef, kind: str) -> str:
