@@ -383,3 +383,25 @@ def test_a_broken_ontology_file_still_fails_the_load_stage(project_dir, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"error: ontology/{broken.name}:"), err
     assert not (project_dir / "out").exists()
+
+
+def test_a_fast_build_finds_the_dg_terms_the_data_uses_as_the_copy_is_made(project, monkeypatch):
+    """The undeclared-term check's scans of every triple run in the thread that made the engines'
+    copy of the data, during the load; validation then reports an undeclared term as it always did."""
+    import threading
+
+    from diplograph.validation import project as validation_project
+
+    graph = sorted(project.graphs_dir.glob("*.ttl"))[0]
+    graph.write_text(graph.read_text(encoding="utf-8") +
+                     "\n<https://w3id.org/diplograph/id/fixture/typo> a <https://w3id.org/diplograph/ns#Persn> .\n",
+                     encoding="utf-8")
+    scanned: list[str] = []
+    real = validation_project.dg_terms_used
+    monkeypatch.setattr(build_module, "dg_terms_used",
+                        lambda store: scanned.append(threading.current_thread().name) or real(store))
+    monkeypatch.setattr(validation_project, "dg_terms_used", lambda store: pytest.fail("scanned again"))
+    with pytest.raises(NonConformingError) as failed:
+        build(project, project.out_dir, engine="fast")
+    assert scanned == ["diplograph-build"]
+    assert any("dg:Persn is not a term of the diplograph ontology" in line for line in failed.value.problems)

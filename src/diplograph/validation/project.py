@@ -45,6 +45,7 @@ __all__ = [
     "CHECK_RULE",
     "UNDECLARED_TERM_RULE",
     "check_results",
+    "dg_terms_used",
     "undeclared_terms",
     "validate_dataset",
     "validate_project",
@@ -59,6 +60,7 @@ UNDECLARED_TERM_RULE = URIRef("https://w3id.org/diplograph/ns#DeclaredTermRule")
 def validate_dataset(
     project: Project, assembled: ProjectDataset, *, checks: bool = True, engine: str = "reference",
     allow_service: bool = False, working: WorkingStore | None = None,
+    used_terms: frozenset[tuple[str, str]] | None = None,
 ) -> ValidationReport:
     """Validate the sources and reference graphs of ``assembled`` (see the module docstring).
 
@@ -67,7 +69,8 @@ def validate_dataset(
     ``engine`` is ``"reference"`` (pyshacl) or ``"fast"``; an unknown one is an
     :class:`~diplograph.errors.UnknownEngineError`. ``working``: for the fast engine, a working
     store already holding the data graphs (:func:`~diplograph.store.working_store`; left as it
-    was, so that the reasoner can read it next), instead of a copy made here.
+    was, so that the reasoner can read it next), instead of a copy made here; ``used_terms``: its
+    :func:`dg_terms_used`, when found already.
     """
     chosen = validator(engine)
     ds = assembled.dataset
@@ -80,7 +83,8 @@ def validate_dataset(
     else:
         data = working if working is not None else working_store(ds, data_names)
     triples = len(data)
-    undeclared = undeclared_terms(data, ontology)  # before the validator adds the ontology to a working store
+    # Before the validator adds the ontology to a working store; scans made already count only for `working` itself.
+    undeclared = undeclared_terms(data, ontology, used_terms if data is working else None)
     report = chosen.validate(data, shapes, ontology)
     del data
     located = _with_values(_locate(report.results, assembled, [*data_names, graph_iri("ontology")]), assembled,
@@ -138,12 +142,14 @@ def check_results(target, project: Project, *, allow_service: bool = False) -> t
     return tuple(results)
 
 
-def undeclared_terms(data: Graph | WorkingStore, ontology: Graph) -> tuple[ValidationResult, ...]:
+def undeclared_terms(data: Graph | WorkingStore, ontology: Graph,
+                     used: frozenset[tuple[str, str]] | None = None) -> tuple[ValidationResult, ...]:
     """Find dg: terms that ``data`` uses as a property, a class or a concept but the ontology does not declare.
 
     SHACL alone would pass a typo such as ``dg:Persn``: no shape targets an unknown class. Each use
     is a Violation naming the node that uses the term and the closest declared terms. ``data`` is
-    an rdflib ``Graph`` or a working store (its default graph), which is only read.
+    an rdflib ``Graph`` or a working store (its default graph), which is only read; ``used``:
+    :func:`dg_terms_used` of that working store, when it was found already.
     """
     from diplograph.vocabulary import read_vocabulary, suggest
 
@@ -151,7 +157,7 @@ def undeclared_terms(data: Graph | WorkingStore, ontology: Graph) -> tuple[Valid
     declared = {str(t) for t in ontology.subjects() if isinstance(t, URIRef) and str(t).startswith(namespace)}
     vocabulary = None  # read only when a term is unknown
     results = []
-    for s, p, o in _dg_uses(data, declared):
+    for s, p, o in _dg_uses(data, declared, used):
         for term, role in ((p, "property"), (o, "class or concept")):
             if isinstance(term, URIRef) and str(term).startswith(namespace) and str(term) not in declared:
                 local = str(term)[len(namespace):]
@@ -176,15 +182,10 @@ def undeclared_terms(data: Graph | WorkingStore, ontology: Graph) -> tuple[Valid
     return tuple(sorted(results, key=ValidationResult.sort_key))
 
 
-def _dg_uses(data: Graph | WorkingStore, declared: set[str]):
-    """The triples of ``data`` that may use an undeclared dg: term (all of them, for an rdflib graph).
-
-    On a working store, the distinct dg: predicates and objects are listed first and only the
-    triples using an undeclared one are fetched, so a large conforming graph costs two scans.
-    """
-    if not isinstance(data, WorkingStore):
-        yield from data
-        return
+def dg_terms_used(data: WorkingStore) -> frozenset[tuple[str, str]]:
+    """The dg: IRIs a working store uses as a predicate (``("p", iri)``) or an object (``("o", iri)``):
+    two scans of every triple, on two cores at once (0.8 s each at 1M). ``build`` has them found
+    as soon as the engines' copy of the data is made, while the load ends."""
     namespace = str(DG)
 
     def distinct(scan: tuple[str, str]) -> list[tuple[str, str]]:
@@ -192,9 +193,22 @@ def _dg_uses(data: Graph | WorkingStore, declared: set[str]):
         query = f'SELECT DISTINCT ?{var} WHERE {{ {pattern} FILTER(STRSTARTS(STR(?{var}), "{namespace}")) }}'
         return [(var, str(row[var])) for row in data.select(query)]
 
-    # The two scans of every triple only read the store: on two cores at once (0.8 s each at 1M).
     scans = (("p", "?s ?p ?o"), ("o", "?s ?p ?o FILTER(isIRI(?o))"))
-    found = {use for uses in in_order(distinct, scans, threads=workers(), name="diplograph-validate") for use in uses}
+    return frozenset(use for uses in in_order(distinct, scans, threads=workers(), name="diplograph-validate")
+                     for use in uses)
+
+
+def _dg_uses(data: Graph | WorkingStore, declared: set[str], used: frozenset[tuple[str, str]] | None = None):
+    """The triples of ``data`` that may use an undeclared dg: term (all of them, for an rdflib graph).
+
+    On a working store, the distinct dg: predicates and objects are listed first (``used``, or
+    :func:`dg_terms_used`) and only the triples using an undeclared one are fetched, so a large
+    conforming graph costs two scans.
+    """
+    if not isinstance(data, WorkingStore):
+        yield from data
+        return
+    found = used if used is not None else dg_terms_used(data)
     uses = {}  # a triple with an undeclared predicate and object is found twice
     for var, iri in sorted(found):
         if iri in declared:
