@@ -316,7 +316,7 @@ def build(
                 # (rdflib's SPARQL parser is not safe in two threads: one at a time on other stores).
                 later = [q for q in named if not q.is_check and q.needs_inference]
                 together = workers() if beside and is_oxigraph(assembled.dataset) else 1
-                answers += zip(later, in_order(functools.partial(_answer, assembled, allow_service=allow_service), later,
+                answers += zip(later, in_order(functools.partial(run_query, assembled, allow_service=allow_service), later,
                                                threads=together, name=_THREAD), strict=True)
                 answers.sort(key=lambda pair: pair[0].name)
             if counting is not None:
@@ -397,10 +397,6 @@ def _store_inferred(assembled: ProjectDataset, engine: str, reasoning: Beside) -
     return_freed_memory()  # the reasoner's copy of the data, freed in its thread's heap
     add_inferred(assembled, engine, result=inference)
     return inference
-
-
-def _answer(assembled: ProjectDataset, query: NamedQuery, *, allow_service: bool) -> QueryResult:
-    return run_query(assembled, query, allow_service=allow_service)
 
 
 def _ahead(project: Project) -> list[NamedQuery]:
@@ -559,24 +555,23 @@ def _write_answers(folder: Path, report: ValidationReport | None, answers: list)
 
 
 def _write(path: Path, content) -> None:
-    """Write ``content`` (text, or a function given the open binary file) to ``path``, synced to disk.
+    """Write ``content`` (text, or a function given the open binary file) to ``path`` (:func:`_write_file`)."""
 
-    An error of the file system names ``path``: a full disk raises ENOSPC without a file name.
-    """
-    try:
-        with open(path, "wb") as handle:
+    def fill(target: Path) -> None:
+        with open(target, "wb") as handle:
             if isinstance(content, str):
                 handle.write(content.encode("utf-8"))
             else:
                 content(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        raise OutputPathError(path, exc.strerror or str(exc)) from None
+
+    _write_file(path, fill)
 
 
 def _write_file(path: Path, fill: Callable[[Path], None]) -> None:
-    """Have ``fill`` write the file ``path``, then sync it to disk; errors name ``path`` (see :func:`_write`)."""
+    """Have ``fill`` write the file ``path``, then sync it to disk.
+
+    An error of the file system names ``path``: a full disk raises ENOSPC without a file name.
+    """
     try:
         fill(path)
         with open(path, "rb") as handle:

@@ -150,9 +150,9 @@ def as_stored(graph: Graph) -> Graph:
     """``graph`` as an Oxigraph dataset gives it back once it holds it (:func:`plain_graph` of
     :func:`add_graph`): Oxigraph keeps some literals in a canonical form ("2"^^xsd:nonNegativeInteger
     comes back as "2"^^xsd:integer), blank nodes keep their labels."""
-    dataset = new_dataset("memory")
-    add_graph(dataset, URIRef("urn:x-diplograph:as-stored"), graph)
-    return plain_graph(dataset, [URIRef("urn:x-diplograph:as-stored")])
+    dataset, name = new_dataset("memory"), URIRef("urn:x-diplograph:as-stored")
+    add_graph(dataset, name, graph)
+    return plain_graph(dataset, [name])
 
 
 def bulk_load(dataset: Dataset, path, name: URIRef) -> bool:
@@ -282,6 +282,11 @@ def plain_graph(dataset: Dataset, names: Iterable[URIRef] | None = None) -> Grap
     return result
 
 
+def _prefix_iris() -> dict[str, str]:
+    """The diplograph prefixes, as the dumps declare them."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
 def write_graphs(dataset: Dataset, names: Sequence[URIRef], output: BinaryIO, fmt: str) -> None:
     """Write the named graphs ``names`` of ``dataset`` to the binary file ``output`` as ``fmt`` ("trig" or "nquads").
 
@@ -289,7 +294,7 @@ def write_graphs(dataset: Dataset, names: Sequence[URIRef], output: BinaryIO, fm
     elsewhere they are copied into rdflib (literals typed ``xsd:string`` made plain) and
     serialised by it. Either way the file holds the same quads, with the diplograph prefixes.
     """
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    prefixes = _prefix_iris()
     if _ox.dump_graphs(dataset, names, output, fmt, prefixes):
         return
     export = bind_prefixes(Dataset())
@@ -306,7 +311,7 @@ def write_graphs_file(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt
     (:func:`~diplograph.store.oxigraph.dump_store`, the graphs in its own order), without taking
     turns with Python work for Python's lock: 2 s at 1M triples, run beside validation.
     """
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    prefixes = _prefix_iris()
     if _ox.dump_store(dataset, names, path, fmt, prefixes):
         return
     with open(path, "wb") as output:
@@ -322,7 +327,7 @@ def append_graphs(dataset: Dataset, names: Sequence[URIRef], path: Path, fmt: st
     quads as they are copied (:func:`~diplograph.store.oxigraph.append_graph`). ``build`` dumps
     the asserted graphs while the engines work, and adds ``graph/inferred`` at the end.
     """
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    prefixes = _prefix_iris()
     more = path.with_name(path.name + ".more")
     try:
         for name in names:
