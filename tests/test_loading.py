@@ -38,7 +38,23 @@ def test_syntax_error_names_file_and_line_on_one_line(tmp_path):
     assert err.path == path
     assert err.line == 4
     assert str(err).startswith(f"{path}:4: bad syntax")
+
     assert "\n" not in str(err)
+
+
+@pytest.mark.parametrize("ending", ["\n", "", "\n\n"])
+def test_a_file_that_stops_mid_statement_names_its_last_line(tmp_path, ending):
+    # rdflib says "line 6" of this three-line file, or (no newline at the end) only "string index
+    # out of range": the error is at the end, after the last line's text.
+    path = write(tmp_path / "cut.ttl", PREFIX + "\nex:a ex:b" + ending)
+    with pytest.raises(ParseError) as info:
+        load_graph(path)
+    lines = len((PREFIX + "\nex:a ex:b" + ending).splitlines())
+    assert info.value.line == lines
+    # rdflib's reason where it gives one, Oxigraph's where rdflib gives none
+    reason = "the file ends in the middle of a statement" if ending == "" else "objectList expected at the end of the file"
+    assert str(info.value) == f"{path}:{lines}: bad syntax: {reason} (after: ex:a ex:b)"
+    assert "\n" not in str(info.value)
 
 
 def test_rdflib_badsyntax_lines_is_zero_based(tmp_path):

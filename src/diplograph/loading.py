@@ -165,6 +165,9 @@ def _read_text(path: Path, data: bytes | None = None) -> str:
         ) from None
 
 
+_OXIGRAPH_AT_END = "bad syntax: Unexpected end"
+
+
 def _parse_into(target: Graph, path: Path, fmt: str) -> None:
     data = path.read_bytes()
     text = _read_text(path, data)
@@ -178,10 +181,17 @@ def _parse_into(target: Graph, path: Path, fmt: str) -> None:
     except RecursionError:  # nested deeper than rdflib's parser can follow: Oxigraph's does not recurse
         _parse_deep(target, path, text, fmt)
     except Exception as exc:  # parsers raise many unrelated types; all mean "bad syntax"
-        located = _oxigraph_diagnosis(text, fmt)
-        if located is not None:
-            raise ParseError(path, *located) from exc
-        raise ParseError(path, _error_line(exc, text), _error_detail(exc, text)) from exc
+        located = _oxigraph_diagnosis(text, fmt, exc)
+        line, detail = located if located is not None else (_error_line(exc, text), _error_detail(exc, text))
+        last = len(text.splitlines())
+        # At the end of a file that stops mid-statement rdflib counts past the last line, and
+        # Oxigraph says only "Unexpected end": name the last line and what it holds.
+        if line is not None and (line > last or detail == _OXIGRAPH_AT_END):
+            near = next((t.strip() for t in reversed(text.splitlines()) if t.strip()), "")
+            reason = ("the file ends in the middle of a statement" if detail == _OXIGRAPH_AT_END
+                      else detail.removeprefix("bad syntax: ") + " at the end of the file")
+            line, detail = max(last, 1), f"bad syntax: {reason}" + (f" (after: {_shorten(near)})" if near else "")
+        raise ParseError(path, line, detail) from exc
 
 
 def _parse_deep(target: Graph, path: Path, text: str, fmt: str) -> None:
@@ -275,10 +285,14 @@ def _check_xml(path: Path, data: bytes) -> None:
         return
 
 
-def _oxigraph_diagnosis(text: str, fmt: str) -> tuple[int | None, str] | None:
-    """rdflib's N-Triples/N-Quads parser reports neither line nor column; Oxigraph's does."""
+def _oxigraph_diagnosis(text: str, fmt: str, exc: Exception) -> tuple[int | None, str] | None:
+    """Oxigraph's (line, reason) where rdflib's gives none: its N-Triples/N-Quads parser reports
+    neither line nor column, and its Turtle/TriG parser fails with a bare ``IndexError`` when a
+    file without a final newline stops mid-statement."""
     from diplograph.store import syntax_error_location  # the store layer owns Oxigraph
 
+    if fmt in ("turtle", "trig") and isinstance(getattr(exc, "lines", None), int):
+        return None  # rdflib's BadSyntax: its reason and line are the ones users know
     return syntax_error_location(text, fmt)
 
 
@@ -306,14 +320,16 @@ def _error_line(exc: Exception, text: str) -> int | None:
     return None
 
 
+def _shorten(line: str) -> str:
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
 def _error_detail(exc: Exception, text: str) -> str:
     why = getattr(exc, "_why", None)  # BadSyntax keeps its reason apart from its byte dump
     lines = getattr(exc, "lines", None)
     if isinstance(why, str) and isinstance(lines, int):
         source_lines = text.splitlines()
-        near = source_lines[lines].strip() if 0 <= lines < len(source_lines) else ""
-        if len(near) > 60:
-            near = near[:57] + "..."
+        near = _shorten(source_lines[lines].strip()) if 0 <= lines < len(source_lines) else ""
         return f"bad syntax: {why}" + (f" (in: {near})" if near else "")
     message = str(exc).strip() or type(exc).__name__
     message = re.sub(r"^<unknown>:\d+:\d+:\s*", "", message)  # xml.sax repeats the position

@@ -432,11 +432,13 @@ def query_form(text: str) -> tuple[str, tuple[str, ...] | None]:
     return "CONSTRUCT", None
 
 
-_OX_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
+_OX_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+               "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
 
 
 def syntax_error_location(text: str, fmt: str) -> tuple[int | None, str] | None:
-    """Where a line-based file (``nt``, ``nquads``) breaks, by Oxigraph's parser: (line, reason), else None."""
+    """Where an N-Triples, N-Quads, Turtle or TriG file (``nt``, ``nquads``, ``turtle``, ``trig``)
+    breaks, by Oxigraph's parser: (line, reason), else None."""
     if fmt not in _OX_FORMATS:
         return None
     try:
