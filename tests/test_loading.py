@@ -38,7 +38,6 @@ def test_syntax_error_names_file_and_line_on_one_line(tmp_path):
     assert err.path == path
     assert err.line == 4
     assert str(err).startswith(f"{path}:4: bad syntax")
-
     assert "\n" not in str(err)
 
 

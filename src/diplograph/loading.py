@@ -183,15 +183,20 @@ def _parse_into(target: Graph, path: Path, fmt: str) -> None:
     except Exception as exc:  # parsers raise many unrelated types; all mean "bad syntax"
         located = _oxigraph_diagnosis(text, fmt, exc)
         line, detail = located if located is not None else (_error_line(exc, text), _error_detail(exc, text))
-        last = len(text.splitlines())
-        # At the end of a file that stops mid-statement rdflib counts past the last line, and
-        # Oxigraph says only "Unexpected end": name the last line and what it holds.
-        if line is not None and (line > last or detail == _OXIGRAPH_AT_END):
-            near = next((t.strip() for t in reversed(text.splitlines()) if t.strip()), "")
-            reason = ("the file ends in the middle of a statement" if detail == _OXIGRAPH_AT_END
-                      else detail.removeprefix("bad syntax: ") + " at the end of the file")
-            line, detail = max(last, 1), f"bad syntax: {reason}" + (f" (after: {_shorten(near)})" if near else "")
+        line, detail = _at_the_end(text, line, detail)
         raise ParseError(path, line, detail) from exc
+
+
+def _at_the_end(text: str, line: int | None, detail: str) -> tuple[int | None, str]:
+    """``(line, detail)``, or for an error at the end of a file that stops mid-statement (rdflib
+    counts past the last line, Oxigraph says only "Unexpected end") the last line and what it holds."""
+    lines = text.splitlines()
+    if line is None or (line <= len(lines) and detail != _OXIGRAPH_AT_END):
+        return line, detail
+    near = next((t.strip() for t in reversed(lines) if t.strip()), "")
+    reason = ("the file ends in the middle of a statement" if detail == _OXIGRAPH_AT_END
+              else detail.removeprefix("bad syntax: ") + " at the end of the file")
+    return max(len(lines), 1), f"bad syntax: {reason}" + (f" (after: {_shorten(near)})" if near else "")
 
 
 def _parse_deep(target: Graph, path: Path, text: str, fmt: str) -> None:
