@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,33 @@ def test_non_conforming_error_from_the_library(tmp_path):
     assert not (root / "out").exists()
 
 
+def test_a_fast_build_that_does_not_conform_stops_the_reasoner_beside_it(tmp_path, monkeypatch):
+    """The reasoner starts beside validation: data that does not conform still fails the build
+    with the validation's error, the reasoner is told to stop, and the build waits for it."""
+    from diplograph.reasoning.fast_engine import ReasoningStopped
+
+    root = copy_project(tmp_path / "project")
+    shutil.copy(FIXTURES / "graphs" / "one-state-relationship.ttl", root / "graphs")
+    seen: dict = {}
+    real = build_module.reason
+
+    def reason(assembled, engine, working=None, stop=None):
+        seen["thread"] = threading.current_thread().name
+        seen["stop"] = stop
+        assert stop.wait(60)  # holds the reasoner until validation has failed
+        try:
+            return real(assembled, engine, working=working, stop=stop)
+        except ReasoningStopped:
+            seen["stopped"] = True
+            raise
+
+    monkeypatch.setattr(build_module, "reason", reason)
+    with pytest.raises(NonConformingError):
+        build(Project(root), root / "out", engine="fast")
+    assert seen == {"thread": "diplograph-build", "stop": seen["stop"], "stopped": True} and seen["stop"].is_set()
+    assert not (root / "out").exists()
+
+
 @pytest.mark.parametrize("engine", ["reference", "fast"])  # fast: the network page is drawn in a thread beside validation
 def test_build_failing_midway_leaves_no_temporary_folder(tmp_path, monkeypatch, engine):
     root = copy_project(tmp_path / "project")
@@ -169,8 +197,6 @@ def test_a_fast_build_writes_what_a_reference_build_writes(built, tmp_path):
     # The fast engines run the reasoner beside the checks and queries and count triples beside
     # validation: the same files come out (the reference build's, byte for byte, but the reports
     # that name their engine and times), and no thread is left behind.
-    import threading
-
     root, reference, _ = built
     stages: list[str] = []
     fast = build(Project(root), tmp_path / "fast", progress=stages.append, engine="fast")
@@ -199,8 +225,6 @@ def test_a_fast_build_writes_what_a_reference_build_writes(built, tmp_path):
 
 def test_a_fast_build_with_a_failing_check_fails_on_the_check(tmp_path, monkeypatch):
     # The reasoner, running beside the checks, must neither hide their failure nor outlive the build.
-    import threading
-
     from diplograph.build import ChecksFailedError
     from diplograph.errors import UnsupportedAxiomError
 
@@ -246,8 +270,6 @@ def test_the_threads_of_a_fast_build_hold_their_own_inputs(tmp_path, monkeypatch
 def test_the_asserted_graphs_files_are_written_beside_the_engines_only_on_oxigraph(tmp_path, monkeypatch, store, thread):
     # On the rdflib store the page is drawn with rdflib's SPARQL, whose parser is not safe in two
     # threads at once (a build there failed with "<lambda>() missing 1 required positional argument").
-    import threading
-
     root = copy_project(tmp_path / "project")
     seen = []
     original = build_module._write_asserted
@@ -273,8 +295,6 @@ def test_the_asserted_graphs_files_are_written_beside_the_engines_only_on_oxigra
 
 def test_a_fast_build_adds_graph_inferred_in_its_thread_once_the_plain_queries_have_run(tmp_path, monkeypatch):
     # graph/inferred goes in while the plain answers are written; a plain query must never see it.
-    import threading
-
     root = copy_project(tmp_path / "project")
     events = []
     original_add, original_run = build_module.add_inferred, build_module.run_query
@@ -298,8 +318,6 @@ def test_a_fast_build_adds_graph_inferred_in_its_thread_once_the_plain_queries_h
 
 def test_a_fast_build_whose_answers_cannot_be_written_reports_the_reasoners_error_first(tmp_path, monkeypatch):
     # As when the files came after the reasoner: its error is the build's, and no thread outlives it.
-    import threading
-
     from diplograph.errors import OutputPathError, UnsupportedAxiomError
 
     root = copy_project(tmp_path / "project")
@@ -320,8 +338,6 @@ def test_a_fast_build_whose_answers_cannot_be_written_reports_the_reasoners_erro
 
 def test_a_fast_build_reports_a_broken_query_file_at_the_checks_stage_and_leaves_no_thread(tmp_path):
     # The named queries are read while Oxigraph parses the files: their errors still come after validation.
-    import threading
-
     from diplograph.errors import QueryError
 
     root = copy_project(tmp_path / "project")
@@ -388,8 +404,6 @@ def test_a_broken_ontology_file_still_fails_the_load_stage(project_dir, capsys):
 def test_a_fast_build_finds_the_dg_terms_the_data_uses_as_the_copy_is_made(project, monkeypatch):
     """The undeclared-term check's scans of every triple run in the thread that made the engines'
     copy of the data, during the load; validation then reports an undeclared term as it always did."""
-    import threading
-
     from diplograph.validation import project as validation_project
 
     graph = sorted(project.graphs_dir.glob("*.ttl"))[0]

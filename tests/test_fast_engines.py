@@ -309,6 +309,62 @@ def test_validation_leaves_a_working_store_as_it_was_for_the_reasoner(seed, shap
     assert infer_fast(store, ontology).inferred == infer_fast(store_of_graphs(data), ontology).inferred
 
 
+def _all_quads(store: WorkingStore) -> set:
+    return set(store._store.quads_for_pattern(None, None, None))
+
+
+def test_neither_engine_writes_the_default_graph_of_a_working_store(seed, shapes, ontology):
+    """What lets build run them at once on one store: each adds only named graphs of its own,
+    and drops them at the end."""
+    store = store_of_graphs(seed)
+    before = _all_quads(store)
+    writes: list[str] = []
+    update = store.update
+    store.update = lambda text: writes.append(text) or update(text)
+    assert validate_fast(store, shapes, ontology).results
+    assert infer_fast(store, ontology).kept > 1000
+    assert _all_quads(store) == before  # no named graph left, the default graph as it was
+    assert writes and all("DEFAULT" not in w and "INSERT { GRAPH <" in w or w.startswith("DROP") for w in writes)
+
+
+def test_validation_and_inference_at_once_on_one_store_give_what_each_gives_alone(seed, shapes, ontology):
+    import threading
+
+    alone_report = validate_fast(store_of_graphs(seed), shapes, ontology)
+    alone_inference = infer_fast(store_of_graphs(seed), ontology)
+    store = store_of_graphs(seed)
+    start, results = threading.Barrier(2), {}
+
+    def run(name, work):
+        start.wait()
+        for _ in range(3):  # several times over, so that each engine's queries meet the other's writes
+            results.setdefault(name, []).append(work())
+
+    threads = [threading.Thread(target=run, args=("validate", lambda: validate_fast(store, shapes, ontology))),
+               threading.Thread(target=run, args=("infer", lambda: infer_fast(store, ontology)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r.results == alone_report.results for r in results["validate"])
+    assert all(r.inferred == alone_inference.inferred and r.counts == alone_inference.counts
+               for r in results["infer"])
+
+
+def test_a_reasoner_told_to_stop_stops_and_leaves_the_store_as_it_was(seed, ontology):
+    import threading
+
+    from diplograph.reasoning.fast_engine import FastReasoner, ReasoningStopped
+
+    store = store_of_graphs(seed)
+    before = _all_quads(store)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(ReasoningStopped):
+        FastReasoner().infer(store, ontology, stop=stop)
+    assert _all_quads(store) == before
+
+
 def test_inference_on_a_working_store_equals_inference_on_the_rdflib_graph(seed, ontology):
     from_graph = infer_fast(seed, ontology)
     store = store_of_graphs(seed)

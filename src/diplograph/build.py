@@ -44,19 +44,21 @@ the files (and written if the dataset's ontology graph holds what it shows), the
 the data is made in a thread while the merge reconciles the files (its changes replayed on the copy), the files that
 only read the asserted graphs (network page, ontology page, merge report, the dumps of every graph
 but ``graph/inferred``) are written beside ``validate``, the distinct triples are counted with the
-copy's size, ``infer`` runs in a thread of its own beside ``checks`` and ``queries`` (on the
-working store validation read, which nothing else touches), the plain queries' files are written
-while the reasoner works, ``graph/inferred`` is added (in a thread) as soon as the reasoner ends and
+copy's size, ``infer`` runs in a thread of its own from the start of ``validate`` on, beside
+``validate``, ``checks`` and ``queries`` (on the copy validation reads: neither engine writes its
+default graph, each adds named graphs of its own), the plain queries run two at a time and their
+files are written while the reasoner works, ``graph/inferred`` is added (in a thread) as soon as the reasoner ends and
 the plain queries have run, while their files are still being written, and the two dumps of the
 whole dataset are finished (``graph/inferred`` added to their end) in threads of their own beside
 the queries that read the inferred graph. Errors are the same and come in the same
-order: a check that fails still fails the build before anything the reasoner says, and the build
-waits for every thread before it returns or raises. Python's cycle collector is paused while the
+order: data that does not conform, or a check that fails, still fails the build before anything the
+reasoner says (which is then told to stop before its next rule), and the build waits for every
+thread before it returns or raises. Python's cycle collector is paused while the
 merge makes its objects (:mod:`diplograph.memory`).
 
 The library prints nothing: ``progress`` (optional) is called with each stage
 name as the stage starts, so a caller can show progress (with the fast engines ``infer``
-starts before ``checks``).
+starts just after ``validate``, before it ends).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ import contextlib
 import functools
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -219,8 +222,8 @@ def build(
     started = time.perf_counter()
     # The fast engines evaluate inside Oxigraph, which lets go of Python's lock: on a second core,
     # their copy of the data is made beside the merge, the files of the asserted graphs beside
-    # validation, and the reasoner (on its own working store) beside the checks and the queries
-    # that do not read its conclusions (13 s less at 1M triples).
+    # validation, and the reasoner (on the copy validation reads) beside validation, the checks and
+    # the queries that do not read its conclusions.
     beside = engine == "fast"
 
     copying: list[tuple[list[URIRef], Beside]] = []  # the engines' copy of the data, made beside the merge
@@ -250,6 +253,7 @@ def build(
     with set_aside():  # what the load made stays: later cycle collections need not walk it
         staged = _Staged(out)
         reasoning = storing = sizing = None
+        stop = threading.Event()
         try:
             if beside and is_oxigraph(assembled.dataset):
                 # The files of the asserted graphs, while the engines work. Not on other stores: there
@@ -264,6 +268,12 @@ def build(
                     working, used_terms = copying.pop()[1].result()
                 if working is None and beside:
                     working = working_store(assembled.dataset, assembled.data_graphs)
+                if beside:
+                    # The reasoner only reads the copy's default graph (it writes graphs of its own),
+                    # so it starts now, beside validation, on the same copy; a build that fails stops it.
+                    # partial, not a lambda: the thread must hold the store itself, not the name deleted below
+                    reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working,
+                                                                        stop=stop))
                 report = validate_dataset(project, assembled, checks=False, engine=engine, working=working,
                                           used_terms=used_terms)  # checks: next stage
                 if not report.conforms:
@@ -273,10 +283,7 @@ def build(
                         triples_asserted = distinct_triples_with(assembled.dataset, working, assembled.data_graphs)
                     if triples_asserted is None:
                         counting = Beside(functools.partial(distinct_triples, assembled), name=_THREAD)
-            if beside:
-                # partial, not a lambda: the thread must hold the store itself, not the name deleted next
-                reasoning = timer.beside("infer", functools.partial(reason, assembled, engine, working=working))
-                del working
+            del working
             with timer("checks"):
                 named = ahead.result() if ahead is not None else _named_queries(project)
                 checks = [q for q in named if q.is_check]
@@ -289,9 +296,13 @@ def build(
             with timer("queries"):
                 # Each query on the dataset its golden answer is defined on: the asserted graphs, and for
                 # the queries tagged "inference" (which have no answer without it) the inferred graph too.
+                # Two at a time on two cores: Oxigraph answers without Python's lock (rdflib's SPARQL
+                # parser is not safe in two threads: one at a time on other stores).
+                together = workers() if beside and is_oxigraph(assembled.dataset) else 1
+                answer = functools.partial(run_query, assembled, allow_service=allow_service)
+                plain = [q for q in named if not q.is_check and not q.needs_inference]
                 try:
-                    answers = [(q, run_query(assembled, q, allow_service=allow_service))
-                               for q in named if not q.is_check and not q.needs_inference]
+                    answers = list(zip(plain, in_order(answer, plain, threads=together, name=_THREAD), strict=True))
                 except DiplographError:
                     if reasoning is not None:
                         reasoning.result()  # the reasoner's error first, as when it ran before the queries
@@ -312,16 +323,14 @@ def build(
                     sizing = Beside(functools.partial(graph_sizes, assembled.dataset), name=_THREAD)  # for the report
                 else:
                     add_inferred(assembled, engine, result=inference)
-                # Two at a time on two cores, beside the dumps: Oxigraph answers without Python's lock
-                # (rdflib's SPARQL parser is not safe in two threads: one at a time on other stores).
+                # Two at a time again, beside the dumps.
                 later = [q for q in named if not q.is_check and q.needs_inference]
-                together = workers() if beside and is_oxigraph(assembled.dataset) else 1
-                answers += zip(later, in_order(functools.partial(run_query, assembled, allow_service=allow_service), later,
-                                               threads=together, name=_THREAD), strict=True)
+                answers += zip(later, in_order(answer, later, threads=together, name=_THREAD), strict=True)
                 answers.sort(key=lambda pair: pair[0].name)
             if counting is not None:
                 triples_asserted = counting.result()
         except BaseException:
+            stop.set()  # the reasoner's answer is not needed: it stops before its next rule
             staged.discard()
             raise
         finally:

@@ -345,12 +345,13 @@ def _assemble_remote(inputs: _Inputs, spec: StoreSpec, loaded_at: str | None) ->
     return ProjectDataset(dataset, spec, local.graph_files, local.merge)
 
 
-def reason(assembled: ProjectDataset, engine: str = "reference", working=None) -> InferenceResult:
+def reason(assembled: ProjectDataset, engine: str = "reference", working=None, stop=None) -> InferenceResult:
     """What the ontology's axioms add to the dataset's data graphs, computed with ``engine``; nothing is written.
 
-    ``working``: see :func:`~diplograph.reasoning.reason_over` (the fast engine's data, already copied).
+    ``working``, ``stop``: see :func:`~diplograph.reasoning.reason_over` (the fast engine's data,
+    already copied; an event that stops it).
     """
-    return reason_over(assembled.dataset, assembled.data_graphs, engine=engine, working=working)
+    return reason_over(assembled.dataset, assembled.data_graphs, engine=engine, working=working, stop=stop)
 
 
 def add_inferred(

@@ -112,6 +112,7 @@ function, so they drop exactly the same noise.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -183,12 +184,14 @@ def materialise(
 
 def reason_over(
     dataset: Dataset, data_graphs: Sequence[URIRef], engine: str = "reference", prune: bool = True,
-    working: WorkingStore | None = None,
+    working: WorkingStore | None = None, stop: threading.Event | None = None,
 ) -> InferenceResult:
     """What reasoning adds to the ontology and the named graphs ``data_graphs`` of ``dataset``; nothing is written.
 
     ``working``: for the fast engine, a working store holding exactly those graphs' triples (the
-    one validation read), which the reasoner then adds to; else a copy is made.
+    one validation reads), whose default graph the reasoner only reads; else a copy is made.
+    ``stop``: the fast engine stops between two rules once it is set
+    (:class:`~diplograph.reasoning.fast_engine.ReasoningStopped`).
     """
     chosen = reasoner(engine, prune=prune)
     ontology = plain_graph(dataset, [graph_iri("ontology")])
@@ -196,6 +199,8 @@ def reason_over(
         data = plain_graph(dataset, data_graphs)
     else:
         data = working if working is not None else working_store(dataset, data_graphs)
+        if stop is not None:
+            return chosen.infer(data, ontology, stop=stop)
     return chosen.infer(data, ontology)
 
 

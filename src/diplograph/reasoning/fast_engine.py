@@ -7,7 +7,9 @@ this on the seed and on generated graphs).
 
 How: the asserted data sits in the default graph of a *working store*
 (:class:`diplograph.store.WorkingStore`; rdflib graphs are copied into a new one), and the ontology
-(without ``owl:hasKey``, as the reference engine does) is added to it. The schema is read from the store and
+(without ``owl:hasKey``, as the reference engine does) is added to it as a named graph of the
+engine's own. The default graph is only read, never written: ``build`` validates it beside the
+reasoner. The schema is read from the store and
 closed in Python (``rdfs:subClassOf`` / ``rdfs:subPropertyOf`` transitivity,
 ``owl:equivalentClass`` / ``owl:equivalentProperty`` as two-way subsumption), and one SPARQL
 ``INSERT … WHERE`` is generated per OWL 2 RL rule, with the axioms it needs as a ``VALUES`` table:
@@ -29,8 +31,10 @@ eq-*       symmetry, transitivity and replacement of ``owl:sameAs`` (only when o
 One more rule is not OWL: ``dg:participatesIn`` from the memberships whose status is in
 ``dg:ParticipationStatuses`` (:mod:`~diplograph.reasoning.participation`, which the reference engine applies too).
 
-The rules run in rounds until a round adds nothing. Each new triple is inserted into the store's
-default graph (so later rules see it) and into a named graph of its round. The first round reads
+The rules run in rounds until a round adds nothing. Each new triple is inserted into a named graph
+of its round; a rule reads its premises (and whether a conclusion is new) in the default graph,
+the schema's graph and every round's graph so far (``{ P } UNION { GRAPH ?g { P } }``, ``?g`` one
+of those graphs), so later rules see it. The first round reads
 every triple; later rounds are *semi-naive*: a rule only looks for conclusions with at least one
 premise in the previous round's graph, since any other conclusion has been drawn already (at 1M
 triples this cut the rounds after the first from 8 s to under 1 s). At the end the round graphs
@@ -80,7 +84,9 @@ rather than give a different answer.
 from __future__ import annotations
 
 import io
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -107,13 +113,15 @@ from diplograph.reasoning.result import (
     ontology_terms,
 )
 from diplograph.store import WorkingStore, canonical_literals
-from diplograph.store.oxigraph import ntriples
+from diplograph.store.oxigraph import StoreView, ntriples
 from diplograph.terms import sparql
 
-__all__ = ["FastReasoner", "inconsistencies", "rules", "unsupported_axioms"]
+__all__ = ["FastReasoner", "ReasoningStopped", "inconsistencies", "rules", "unsupported_axioms"]
 
 # Each round's conclusions go to a named graph of their own: <urn:x-diplograph:fast-rules:round-N>.
 _ROUNDS = "urn:x-diplograph:fast-rules:round-"
+# The ontology as the rules read it (blank nodes named), beside the data: the default graph is only read.
+_SCHEMA = "urn:x-diplograph:fast-rules:schema"
 _SAME = f"<{OWL.sameAs}>"
 _TYPE = f"<{RDF.type}>"
 #: Rounds after which the fixpoint is abandoned (each round adds at least one triple).
@@ -128,11 +136,11 @@ def unsupported_axioms(ontology: Graph) -> list[UnhandledAxiom]:
 # --- the schema -----------------------------------------------------------------------
 
 
-def _pairs(store: WorkingStore, predicate: URIRef) -> list[tuple]:
+def _pairs(store: WorkingStore | StoreView, predicate: URIRef) -> list[tuple]:
     return [(row["s"], row["o"]) for row in store.select(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")]
 
 
-def _typed(store: WorkingStore, cls: URIRef) -> list:
+def _typed(store: WorkingStore | StoreView, cls: URIRef) -> list:
     return [row["s"] for row in store.select(f"SELECT ?s WHERE {{ ?s {_TYPE} <{cls}> }}")]
 
 
@@ -159,7 +167,7 @@ def _iri(term) -> bool:
     return isinstance(term, URIRef)
 
 
-def _list_members(store: WorkingStore, head) -> list:
+def _list_members(store: WorkingStore | StoreView, head) -> list:
     items = []
     while head != RDF.nil:
         first, rest = store.objects(head, RDF.first), store.objects(head, RDF.rest)
@@ -188,22 +196,31 @@ class Rule:
     table: str = ""
     always_full: bool = False
 
-    def update(self, into: str, delta: str | None = None) -> str:
-        """Insert the new conclusions into the default graph and the graph ``into``.
+    def update(self, into: str, delta: str | None = None, reads: Sequence[str] = ()) -> str:
+        """Insert the new conclusions into the named graph ``into``, reading the premises (and
+        whether a conclusion is new) in the default graph and the named graphs ``reads``.
 
         With ``delta``, only conclusions with a premise in the named graph ``delta``.
         """
+        graphs = " ".join(f"<{g}>" for g in reads)
+
+        def anywhere(pattern: str, n: int) -> str:
+            if not reads:
+                return pattern
+            return f"{{ {pattern} }} UNION {{ VALUES ?graph{n} {{ {graphs} }} GRAPH ?graph{n} {{ {pattern} }} }}"
+
         if delta is None or self.always_full:
-            body = " ".join(self.premises)
+            body = " ".join("{ " + anywhere(p, i) + " }" for i, p in enumerate(self.premises))
         else:
             variants = []
             for i in range(len(self.premises)):
-                parts = [f"GRAPH {delta} {{ {p} }}" if j == i else p for j, p in enumerate(self.premises)]
+                parts = [f"GRAPH {delta} {{ {p} }}" if j == i else "{ " + anywhere(p, j) + " }"
+                         for j, p in enumerate(self.premises)]
                 variants.append("{ " + " ".join(parts) + " }")
             body = " UNION ".join(variants)
         return (
-            f"INSERT {{ {self.head} GRAPH {into} {{ {self.head} }} }} "
-            f"WHERE {{ {self.table} {body} {self.condition} FILTER NOT EXISTS {{ {self.head} }} }}"
+            f"INSERT {{ GRAPH {into} {{ {self.head} }} }} "
+            f"WHERE {{ {self.table} {body} {self.condition} FILTER NOT EXISTS {{ {anywhere(self.head, len(self.premises))} }} }}"
         )
 
 
@@ -212,7 +229,7 @@ def _round_graph(number: int) -> str:
     return f"<{_ROUNDS}{number}>"
 
 
-def rules(store: WorkingStore) -> dict[str, Rule]:
+def rules(store: WorkingStore | StoreView) -> dict[str, Rule]:
     """The SPARQL UPDATE rules for the axioms in ``store`` (name -> rule), sameAs rules excluded."""
     sub_prop = _closure(
         _pairs(store, RDFS.subPropertyOf)
@@ -272,7 +289,7 @@ def rules(store: WorkingStore) -> dict[str, Rule]:
     return {**{k: out[k] for k in first}, **chains, **{k: v for k, v in out.items() if k not in first}}
 
 
-def _class_closure(store: WorkingStore, intersections: dict, avf: list[tuple], svf: list[tuple],
+def _class_closure(store: WorkingStore | StoreView, intersections: dict, avf: list[tuple], svf: list[tuple],
                    sub_prop: dict) -> dict:
     """Class subsumption as the rules use it: node -> every class above it (not itself).
 
@@ -310,7 +327,7 @@ def _class_closure(store: WorkingStore, intersections: dict, avf: list[tuple], s
         edges |= below
 
 
-def inconsistencies(store: WorkingStore) -> list[str]:
+def inconsistencies(store: WorkingStore | StoreView) -> list[str]:
     """owlrl's messages for the contradictions in the closed ``store`` (cax-dw, cls-maxc1), sorted.
 
     Terms are written as owlrl writes them (``%s``: the bare IRI, a blank node's label), with the
@@ -370,7 +387,7 @@ def _same_as_rules(relevant: tuple[set, set], literal_pairs: list[tuple]) -> dic
     return out
 
 
-def _literal_same_as(store: WorkingStore) -> list[tuple]:
+def _literal_same_as(store: WorkingStore | StoreView) -> list[tuple]:
     """Pairs of different literals a functional property equates (owlrl's ``"a" owl:sameAs "b"``), both ways."""
     props = [p for p in _typed(store, OWL.FunctionalProperty) if _iri(p)]
     pairs = set()
@@ -386,21 +403,29 @@ def _literal_same_as(store: WorkingStore) -> list[tuple]:
 # --- the engine ---------------------------------------------------------------------
 
 
+class ReasoningStopped(Exception):
+    """The caller set the reasoner's ``stop`` event: it no longer needs the answer (not an error of the input)."""
+
+
+
 class FastReasoner:
     """The ontology's OWL 2 RL rules as SPARQL updates on Oxigraph: the reference engine's kept triples, faster."""
 
     name = "fast"
 
-    def infer(self, data: Graph | WorkingStore, ontology: Graph) -> InferenceResult:
+    def infer(self, data: Graph | WorkingStore, ontology: Graph, *, stop: threading.Event | None = None) -> InferenceResult:
         """Reason like the reference engine on ``data``; same kept triples.
 
         ``data`` is a plain rdflib ``Graph`` (copied into a new working store; not changed) or a
-        :class:`~diplograph.store.WorkingStore` whose default graph holds the data: the ontology
-        and the conclusions are then added to it. ``counts`` has the same keys as owlrl's result;
+        :class:`~diplograph.store.WorkingStore` whose default graph holds the data. The engine
+        writes only named graphs of its own, dropped at the end: the store is left as it was
+        given, and another engine may read its default graph meanwhile (``build`` validates
+        beside it). ``counts`` has the same keys as owlrl's result;
         ``produced`` counts what the rules derived (owlrl also derives the noise these rules never
         produce, so its ``produced`` is larger). Raises
         :class:`~diplograph.errors.UnsupportedAxiomError` if the ontology uses an axiom the rules do
-        not cover (:func:`unsupported_axioms`).
+        not cover (:func:`unsupported_axioms`), and :class:`ReasoningStopped` between two rules
+        once ``stop`` is set (``build`` no longer needs the answer).
         """
         started = time.perf_counter()
         schema = Graph()
@@ -410,25 +435,31 @@ class FastReasoner:
             raise UnsupportedAxiomError("fast", tuple(missing))
         named = skolemise(schema)  # the rules can only name IRIs
         if isinstance(data, WorkingStore):
-            store, given = data, len(data)
-            store.add_graph(named)
+            store, given = data, data.default_size()
         else:
-            store, given = WorkingStore.of_graphs(data, named), len(data)
-        missing = _unhandled_in_data(store)
-        if missing:
-            raise UnsupportedAxiomError("fast", tuple(missing))
-        round_number = _run_to_fixpoint(store, rules(store), schema, data)
-        bulk, bulk_count = (), 0
-        if isinstance(data, WorkingStore):
-            # Most conclusions (x a C, x p y between IRIs of the data) are kept whatever the filter
-            # says: they stay N-Triples, never rdflib terms (at 1M triples converting, filtering
-            # and storing them again took 15 s).
-            bulk, bulk_count, rest = _split_conclusions(store, round_number, ontology_terms(ontology))
-        else:
-            rest = [triple for n in range(1, round_number + 1) for triple in store.triples(f"{_ROUNDS}{n}")]
-        triples = [tuple(unskolemise(t) for t in triple) for triple in rest]
-        triples += _error_triples(inconsistencies(store))
-        store.update(" ; ".join(f"DROP SILENT GRAPH {_round_graph(n)}" for n in range(1, round_number + 1)))
+            store, given = WorkingStore.of_graphs(data), len(data)
+        # Nothing is written to the default graph: the schema and each round's conclusions are
+        # named graphs, read with it through one view.
+        reads = [_SCHEMA]
+        view = store.view(reads)
+        try:
+            store.add_graph(named, into=_SCHEMA)
+            missing = _unhandled_in_data(view)
+            if missing:
+                raise UnsupportedAxiomError("fast", tuple(missing))
+            round_number = _run_to_fixpoint(store, view, rules(view), schema, data, stop)
+            bulk, bulk_count = (), 0
+            if isinstance(data, WorkingStore):
+                # Most conclusions (x a C, x p y between IRIs of the data) are kept whatever the filter
+                # says: they stay N-Triples, never rdflib terms (at 1M triples converting, filtering
+                # and storing them again took 15 s).
+                bulk, bulk_count, rest = _split_conclusions(store, round_number, ontology_terms(ontology))
+            else:
+                rest = [triple for n in range(1, round_number + 1) for triple in store.triples(f"{_ROUNDS}{n}")]
+            triples = [tuple(unskolemise(t) for t in triple) for triple in rest]
+            triples += _error_triples(inconsistencies(view))
+        finally:
+            store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in reads))  # the store is left as it was given
         if isinstance(data, Graph):
             triples = _restore_literals(triples, data)
             # Only triples not in the store's asserted data were recorded; rdflib tells "x" and
@@ -497,7 +528,7 @@ _AXIOM_PREDICATES = (
 )
 
 
-def _unhandled_in_data(store: WorkingStore) -> list[str]:
+def _unhandled_in_data(store: WorkingStore | StoreView) -> list[str]:
     """Axioms asserted in the data that the rules would not apply, named (the ontology's were checked already)."""
     found = set()
     refused = " ".join(sparql(p) for p in UNSUPPORTED_PREDICATES)
@@ -514,27 +545,35 @@ def _unhandled_in_data(store: WorkingStore) -> list[str]:
     return sorted(found)
 
 
-def _run_to_fixpoint(store: WorkingStore, compiled: dict[str, Rule], schema: Graph, data) -> int:
-    """Run the rules in rounds until one adds nothing; the number of the last round."""
+def _run_to_fixpoint(store: WorkingStore, view: StoreView, compiled: dict[str, Rule], schema: Graph, data,
+                     stop: threading.Event | None = None) -> int:
+    """Run the rules in rounds until one adds nothing; the number of the last round.
+
+    ``view`` reads the store's default graph with the schema and every round's graph so far
+    (its list of graphs grows by each round's). Raises :class:`ReasoningStopped` before a rule
+    once ``stop`` is set."""
     relevant = None
     ran: set[str] = set()  # rules that have run once on every triple
     round_number = 0
     for round_number in range(1, MAX_ROUNDS + 1):
-        todo = dict(compiled)
-        if store.ask(f"ASK {{ ?x {_SAME} ?y }}") or _literal_pairs_exist(store):
-            if relevant is None:  # the input owlrl would have been given, see result.relevant
-                relevant = mentioned_terms(schema, _builtin_part(data, store))
-            todo.update(_same_as_rules(relevant, _literal_same_as(store)))
         into, previous = _round_graph(round_number), _round_graph(round_number - 1)
+        todo = dict(compiled)
+        if view.ask(f"ASK {{ ?x {_SAME} ?y }}") or _literal_pairs_exist(view):
+            if relevant is None:  # the input owlrl would have been given, see result.relevant
+                relevant = mentioned_terms(schema, _builtin_part(data, view))
+            todo.update(_same_as_rules(relevant, _literal_same_as(view)))
+        view.graphs.append(f"{_ROUNDS}{round_number}")
         for name, rule in todo.items():
-            store.update(rule.update(into, previous if name in ran else None))
+            if stop is not None and stop.is_set():
+                raise ReasoningStopped()
+            store.update(rule.update(into, previous if name in ran else None, view.graphs))
             ran.add(name)
         if not store.ask(f"ASK {{ GRAPH {into} {{ ?s ?p ?o }} }}"):
             break
     return round_number
 
 
-def _builtin_part(asserted: Graph | WorkingStore, store: WorkingStore) -> Graph:
+def _builtin_part(asserted: Graph | WorkingStore, store: StoreView) -> Graph:
     """The asserted triples :func:`~diplograph.reasoning.result.mentioned_terms` reads: those about RDF/RDFS/OWL terms."""
     if isinstance(asserted, Graph):
         return asserted
@@ -546,7 +585,7 @@ def _builtin_part(asserted: Graph | WorkingStore, store: WorkingStore) -> Graph:
     return graph
 
 
-def _literal_pairs_exist(store: WorkingStore) -> bool:
+def _literal_pairs_exist(store: WorkingStore | StoreView) -> bool:
     props = [sparql(p) for p in _typed(store, OWL.FunctionalProperty) if _iri(p)]
     return any(
         store.ask(f"ASK {{ ?x {p} ?a . ?x {p} ?b . FILTER(isLiteral(?a) && !sameTerm(?a, ?b)) }}") for p in props

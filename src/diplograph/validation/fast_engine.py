@@ -66,6 +66,7 @@ from rdflib.term import Node
 from diplograph.compat import shacl_datatype_ok, shacl_range_ok
 from diplograph.namespaces import SH
 from diplograph.store import WorkingStore, canonical_literals
+from diplograph.store.oxigraph import StoreView
 from diplograph.sparql_guard import PARSING
 from diplograph.terms import sparql
 from diplograph.threads import in_order, workers
@@ -666,14 +667,14 @@ class FastValidator:
         seconds: dict[str, float] = {}
         started = time.perf_counter()
         if isinstance(data, WorkingStore):
-            with data.with_graph(ontology):  # taken out after: the reasoner may read the same store
+            with data.with_graph(ontology) as mixed:  # the default graph is never written: the reasoner may read it
                 seconds["load"] = time.perf_counter() - started
-                return self._validate(data, data, shapes, ontology, _Originals(), seconds)
+                return self._validate(mixed, data, shapes, ontology, _Originals(), seconds)
         store = WorkingStore.of_graphs(data, ontology)
         seconds["load"] = time.perf_counter() - started
         return self._validate(store, data, shapes, ontology, _Originals(data, ontology), seconds)
 
-    def _validate(self, store: WorkingStore, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None,
+    def _validate(self, store: WorkingStore | StoreView, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None,
                   originals: _Originals, seconds: dict[str, float]) -> ValidationReport:
         started = time.perf_counter()
         compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
@@ -732,7 +733,7 @@ def _short(node: Node) -> str:
     return str(node).replace("https://w3id.org/diplograph/ns#", "dg:")
 
 
-def _subclasses(store: WorkingStore) -> dict[str, set[str]]:
+def _subclasses(store: WorkingStore | StoreView) -> dict[str, set[str]]:
     """For each class, every class below it (reflexive-transitive rdfs:subClassOf in data + ontology)."""
     down: dict[str, set[str]] = {}
     for row in store.select(f"SELECT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}"):
@@ -743,7 +744,7 @@ def _subclasses(store: WorkingStore) -> dict[str, set[str]]:
     return {cls: {s for sub in subs for s in _walk(sub, below)} for cls, subs in down.items()}
 
 
-def _bad_literals(store: WorkingStore, shapes: Graph) -> list[Literal]:
+def _bad_literals(store: WorkingStore | StoreView, shapes: Graph) -> list[Literal]:
     """Literals of a datatype some ``sh:datatype`` names that pyshacl counts as not matching it (ill-typed)."""
     datatypes = {str(d) for d in shapes.objects(None, SH.datatype) if isinstance(d, URIRef)} - _NO_CHECK
     if not datatypes:
@@ -867,7 +868,7 @@ def _generic(name: str, shapes: Graph, node: Node) -> str:
     return f"{name} constraint of {_short(node)} not satisfied"
 
 
-def _run(store: WorkingStore, shapes, kind, node, query, extra, originals: _Originals) -> list[tuple]:
+def _run(store: WorkingStore | StoreView, shapes, kind, node, query, extra, originals: _Originals) -> list[tuple]:
     """The results of one plan, each with a key: rows with equal keys are one result.
 
     A focus node reached by two targets (or a value by two routes of a path) gives repeated rows,
@@ -1024,7 +1025,7 @@ def _description(shapes: Graph, nodes: Iterable[Node]) -> set[tuple]:
     return triples
 
 
-def _zero_length_ok(store: WorkingStore, shapes: Graph, shape: Node) -> None:
+def _zero_length_ok(store: WorkingStore | StoreView, shapes: Graph, shape: Node) -> None:
     """Oxigraph finds no zero-length path match from a term that is not in the data (SPARQL
     says it matches itself): a shape using ``sh:zeroOrMorePath`` / ``sh:zeroOrOnePath`` whose
     ``sh:targetNode`` names such a term is handed over. Other focus and value nodes are in the data."""

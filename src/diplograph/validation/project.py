@@ -82,7 +82,7 @@ def validate_dataset(
         data = plain_graph(ds, data_names)
     else:
         data = working if working is not None else working_store(ds, data_names)
-    triples = len(data)
+    triples = data.default_size() if isinstance(data, WorkingStore) else len(data)  # the reasoner may add graphs beside
     # Before the validator adds the ontology to a working store; scans made already count only for `working` itself.
     undeclared = undeclared_terms(data, ontology, used_terms if data is working else None)
     report = chosen.validate(data, shapes, ontology)
