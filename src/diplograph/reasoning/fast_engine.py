@@ -218,10 +218,9 @@ class Rule:
                          for j, p in enumerate(self.premises)]
                 variants.append("{ " + " ".join(parts) + " }")
             body = " UNION ".join(variants)
-        return (
-            f"INSERT {{ GRAPH {into} {{ {self.head} }} }} "
-            f"WHERE {{ {self.table} {body} {self.condition} FILTER NOT EXISTS {{ {anywhere(self.head, len(self.premises))} }} }}"
-        )
+        drawn = anywhere(self.head, len(self.premises))
+        return (f"INSERT {{ GRAPH {into} {{ {self.head} }} }} "
+                f"WHERE {{ {self.table} {body} {self.condition} FILTER NOT EXISTS {{ {drawn} }} }}")
 
 
 def _round_graph(number: int) -> str:
@@ -413,7 +412,8 @@ class FastReasoner:
 
     name = "fast"
 
-    def infer(self, data: Graph | WorkingStore, ontology: Graph, *, stop: threading.Event | None = None) -> InferenceResult:
+    def infer(self, data: Graph | WorkingStore, ontology: Graph, *,
+              stop: threading.Event | None = None) -> InferenceResult:
         """Reason like the reference engine on ``data``; same kept triples.
 
         ``data`` is a plain rdflib ``Graph`` (copied into a new working store; not changed) or a

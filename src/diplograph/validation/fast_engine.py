@@ -674,8 +674,8 @@ class FastValidator:
         seconds["load"] = time.perf_counter() - started
         return self._validate(store, data, shapes, ontology, _Originals(data, ontology), seconds)
 
-    def _validate(self, store: WorkingStore | StoreView, data: Graph | WorkingStore, shapes: Graph, ontology: Graph | None,
-                  originals: _Originals, seconds: dict[str, float]) -> ValidationReport:
+    def _validate(self, store: WorkingStore | StoreView, data: Graph | WorkingStore, shapes: Graph,
+                  ontology: Graph | None, originals: _Originals, seconds: dict[str, float]) -> ValidationReport:
         started = time.perf_counter()
         compiler = _Compiler(shapes, _subclasses(store), _bad_literals(store, shapes))
         found: dict[tuple, ValidationResult] = {}  # see _run: equal keys are one result
