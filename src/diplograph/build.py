@@ -169,7 +169,7 @@ class BuildReport:
 
     ``files`` are the paths written, relative to ``out_dir``, sorted.
     ``seconds`` maps each stage of :data:`STAGES` to its duration; with the fast engines ``infer``
-    runs beside ``checks`` and ``queries``, so the stages add up to more than ``wall_seconds``,
+    runs beside ``validate``, ``checks`` and ``queries``, so the stages add up to more than ``wall_seconds``,
     the build's time from start to end.
     """
 

@@ -78,7 +78,7 @@ def build(
     for stage, seconds in report.seconds.items():
         table.add_row(f"time: {stage}", f"{seconds:.2f} s")
     overlapped = sum(report.seconds.values()) > report.total_seconds + 0.05
-    table.add_row("time: total" + (" (infer ran beside checks and queries)" if overlapped else ""),
+    table.add_row("time: total" + (" (infer ran beside validation, checks and queries)" if overlapped else ""),
                   f"{report.total_seconds:.2f} s")
     out_console.print(table)
     for db in report.kept:
