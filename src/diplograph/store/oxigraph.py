@@ -21,8 +21,8 @@ one term, so results are given in rdflib's plain form.
 
 from __future__ import annotations
 
-import os
 import itertools
+import os
 import re
 import shutil
 import tempfile
@@ -580,7 +580,8 @@ class WorkingStore:
     The engines read it with SPARQL (:meth:`select`, :meth:`ask`), alone or with some of its
     named graphs (:meth:`view`, :meth:`with_graph`), add named graphs of their own to it
     (:meth:`update`, :meth:`add_graph`) and throw it away. Neither engine writes the default
-    graph, so the validator and the reasoner can read one store at once. Results come as rdflib terms (:func:`from_ox`).
+    graph, so the validator and the reasoner can read one store at once. Results come as rdflib
+    terms (:func:`from_ox`).
     Build one with :meth:`of_graphs` (copies rdflib graphs) or :meth:`of_dataset` (copies named
     graphs of a dataset; on an Oxigraph dataset the copy happens inside Oxigraph, without
     turning every term into a Python object: 3 s at 1M triples against 6–10 s through rdflib).
@@ -645,12 +646,8 @@ class WorkingStore:
         (blank node labels kept, as in rdflib)."""
         if graph is None or not len(graph):
             return
-        text = graph.serialize(format="nt", encoding="utf-8")
-        quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False, lenient=True)
-        if into is not None:
-            name = ox.NamedNode(into)
-            quads = (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
-        self._store.bulk_extend(quads)
+        quads = _parsed(graph)
+        self._store.bulk_extend(quads if into is None else _in_graph(quads, into))
 
     def default_size(self) -> int:
         """How many triples the default graph holds (``len`` counts the named graphs' too)."""
@@ -670,10 +667,7 @@ class WorkingStore:
         beside validation), and the next engine need not copy the data again (3 s at 1M triples)."""
         name = f"{_WITH_GRAPH}{next(_with_graph_numbers)}"
         if graph is not None and len(graph):
-            text = graph.serialize(format="nt", encoding="utf-8")
-            parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False, lenient=True)
-            into = ox.NamedNode(name)
-            self._store.extend(ox.Quad(q.subject, q.predicate, q.object, into) for q in parsed if q not in self._store)
+            self._store.extend(_in_graph((q for q in _parsed(graph) if q not in self._store), name))
         try:
             yield self.view([name])
         finally:
@@ -750,6 +744,17 @@ class WorkingStore:
 #: The named graphs :meth:`WorkingStore.with_graph` adds (a number each: two blocks may be open at once).
 _WITH_GRAPH = "urn:x-diplograph:with-graph:"
 _with_graph_numbers = itertools.count(1)
+
+
+def _parsed(graph: Graph) -> Iterator[ox.Quad]:
+    """An rdflib graph's triples as default-graph quads, blank node labels kept (as in rdflib)."""
+    text = graph.serialize(format="nt", encoding="utf-8")
+    return ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False, lenient=True)
+
+
+def _in_graph(quads: Iterable[ox.Quad], graph: str) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(graph)
+    return (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
 
 
 def _union_options(union: Sequence[str]) -> dict:
